@@ -1,0 +1,72 @@
+"""The ``linernotes`` command: Django's management commands under the project's settings."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# The commands people need day to day, shown first by ``linernotes --help``.
+EVERYDAY_COMMANDS = {
+    "demo": "set up and serve the demo site (--no-serve, --port N)",
+    "migrate": "create or update the database tables",
+    "createsuperuser": "create an account for the admin at /admin/",
+    "rerender": "render every post again after a Markdown pipeline change (--dry-run)",
+    "serve": "serve the site with gunicorn for production (--bind, --workers)",
+    "runserver": "development server with auto-reload",
+    "collectstatic": "gather theme files into STATIC_ROOT for production",
+    # Commands of the search, feeds and newsletter apps are added below this line.
+    "worker": "run background work: newsletter emails, digests, queued tasks (--batch)",
+    "newsletter": "send a post (send --post SLUG), status, digest, import/export CSV, test",
+    "search": "rebuild the search index (rebuild [--dry-run]) or show its status",
+    "redirects": "list, add, remove (--dry-run) or test redirect rules for old addresses",
+}
+
+
+def overview() -> str:
+    width = max(map(len, EVERYDAY_COMMANDS))
+    lines = [
+        "usage: linernotes <command> [options]",
+        "",
+        "Liner Notes: an engineering-blog platform.",
+        "",
+        "Commands:",
+        *(f"  {name.ljust(width)}  {text}" for name, text in EVERYDAY_COMMANDS.items()),
+        "",
+        "'linernotes <command> --help' describes a command and its options;",
+        "'linernotes help --commands' lists every command, including Django's own.",
+        "Settings come from environment variables; see docs/configuration.md.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args in (["-h"], ["--help"], ["help"]):
+        print(overview())
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linernotes.config.settings")
+    if args[0] == "demo":
+        _point_site_url_at_demo(args[1:])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["linernotes", *args])
+
+
+def _point_site_url_at_demo(options: list[str]) -> None:
+    """Absolute links of the demo follow its --host and --port unless the site URL is set.
+
+    Settings are read once, before the command parses its options, so this happens here.
+    """
+    if os.environ.get("LINERNOTES_SITE_URL"):
+        return
+    values = {"--host": "127.0.0.1", "--port": "8000"}
+    for index, option in enumerate(options):
+        name, _, inline = option.partition("=")
+        if name in values:
+            following = options[index + 1] if index + 1 < len(options) else ""
+            values[name] = inline or following
+    os.environ["LINERNOTES_SITE_URL"] = f"http://{values['--host']}:{values['--port']}"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""Django settings for Liner Notes, driven by the environment (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+import django_stubs_ext
+
+from linernotes.config.environment import env_bool, env_int, env_list, env_str, secret_key
+
+# Lets classes such as ModelAdmin take type parameters at run time, as the type stubs describe.
+django_stubs_ext.monkeypatch()
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("LINERNOTES_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env_bool("LINERNOTES_DEBUG", False)
+SECRET_KEY = secret_key(VAR_DIR)
+
+LINERNOTES_SITE_URL = env_str("LINERNOTES_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+LINERNOTES_SITE_NAME = env_str("LINERNOTES_SITE_NAME", "Liner Notes Engineering")
+LINERNOTES_SITE_TAGLINE = env_str(
+    "LINERNOTES_SITE_TAGLINE", "Stories from the people who build the platform."
+)
+LINERNOTES_INTRO_HEADING = env_str("LINERNOTES_INTRO_HEADING", "Engineering")
+LINERNOTES_INTRO_TEXT = env_str(
+    "LINERNOTES_INTRO_TEXT",
+    "How we design, build and run our software, written by the engineers who do it.",
+)
+LINERNOTES_PAGE_SIZE = env_int("LINERNOTES_PAGE_SIZE", 24)
+LINERNOTES_EXCERPT_LENGTH = env_int("LINERNOTES_EXCERPT_LENGTH", 160, minimum=20)
+LINERNOTES_DATE_FORMAT = env_str("LINERNOTES_DATE_FORMAT", "F j, Y")
+LINERNOTES_WORDS_PER_MINUTE = env_int("LINERNOTES_WORDS_PER_MINUTE", 230)
+LINERNOTES_SERVE_MEDIA = env_bool("LINERNOTES_SERVE_MEDIA", True)
+
+_site_host = urlsplit(LINERNOTES_SITE_URL).hostname or "127.0.0.1"
+ALLOWED_HOSTS = env_list(
+    "LINERNOTES_ALLOWED_HOSTS", sorted({_site_host, "127.0.0.1", "localhost", "[::1]"})
+)
+CSRF_TRUSTED_ORIGINS = [LINERNOTES_SITE_URL]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "django_tasks",
+    "django_tasks_db",
+    "anymail",
+    "linernotes.content",
+    "linernotes.search",
+    "linernotes.seo",
+    "linernotes.newsletter",
+    "linernotes.site",
+    "linernotes.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the final response: answers 404s that a redirect rule covers.
+    "linernotes.seo.middleware.RedirectFallbackMiddleware",
+]
+
+ROOT_URLCONF = "linernotes.config.urls"
+WSGI_APPLICATION = "linernotes.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "linernotes.site.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'linernotes.sqlite3'}"),
+        conn_max_age=env_int("LINERNOTES_DB_CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+_redis_url = env_str("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = env_str("LINERNOTES_LANGUAGE", "en-us")
+TIME_ZONE = env_str("LINERNOTES_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("LINERNOTES_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if LINERNOTES_SITE_URL.startswith("https://"):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LINERNOTES_LOG_LEVEL", "WARNING")},
+}
+
+# --- Search (docs/configuration.md#search) ---
+LINERNOTES_SEARCH_BACKEND = env_str("LINERNOTES_SEARCH_BACKEND", "auto")
+
+# --- Feeds, sitemaps, robots and metadata (docs/configuration.md#feeds-and-seo) ---
+LINERNOTES_FEED_FULL_CONTENT = env_bool("LINERNOTES_FEED_FULL_CONTENT", True)
+LINERNOTES_FEED_ITEMS = env_int("LINERNOTES_FEED_ITEMS", 20)
+LINERNOTES_ROBOTS_DISALLOW = env_list("LINERNOTES_ROBOTS_DISALLOW", ["/admin/"])
+LINERNOTES_ORGANIZATION_NAME = env_str("LINERNOTES_ORGANIZATION_NAME", LINERNOTES_SITE_NAME)
+LINERNOTES_LOGO_URL = env_str("LINERNOTES_LOGO_URL", "")
+LINERNOTES_LOGO_WIDTH = env_int("LINERNOTES_LOGO_WIDTH", 512)
+LINERNOTES_LOGO_HEIGHT = env_int("LINERNOTES_LOGO_HEIGHT", 512)
+LINERNOTES_SOCIAL_IMAGE_URL = env_str("LINERNOTES_SOCIAL_IMAGE_URL", "")
+LINERNOTES_SOCIAL_IMAGE_WIDTH = env_int("LINERNOTES_SOCIAL_IMAGE_WIDTH", 1200)
+LINERNOTES_SOCIAL_IMAGE_HEIGHT = env_int("LINERNOTES_SOCIAL_IMAGE_HEIGHT", 630)
+LINERNOTES_TWITTER_SITE = env_str("LINERNOTES_TWITTER_SITE", "")
+LINERNOTES_SOCIAL_PROFILES = env_list("LINERNOTES_SOCIAL_PROFILES", [])
+
+# --- Newsletter and background tasks (docs/newsletter.md) ---
+# Django's own names, so any guide to Django email applies. Without EMAIL_HOST mail is printed
+# to the console, which is what the demo wants; EMAIL_BACKEND selects any other backend, such
+# as one of django-anymail's ("anymail.backends.postmark.EmailBackend").
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+_mail_domain = "localhost" if _site_host.replace(".", "").isdigit() else _site_host
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", f'"{LINERNOTES_SITE_NAME}" <newsletter@{_mail_domain}>'
+)
+# Every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"]: provider settings differ by provider
+# (ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_MAILGUN_API_KEY, ANYMAIL_WEBHOOK_SECRET, ...).
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value.strip()
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value.strip()
+}
+LINERNOTES_NEWSLETTER_REPLY_TO = env_str("LINERNOTES_NEWSLETTER_REPLY_TO", "")
+LINERNOTES_NEWSLETTER_RATE = env_int("LINERNOTES_NEWSLETTER_RATE", 0, minimum=0)
+LINERNOTES_NEWSLETTER_BATCH_SIZE = env_int("LINERNOTES_NEWSLETTER_BATCH_SIZE", 100)
+LINERNOTES_NEWSLETTER_MAX_ATTEMPTS = env_int("LINERNOTES_NEWSLETTER_MAX_ATTEMPTS", 6)
+LINERNOTES_NEWSLETTER_RETRY_SECONDS = env_int("LINERNOTES_NEWSLETTER_RETRY_SECONDS", 60)
+LINERNOTES_NEWSLETTER_CLAIM_SECONDS = env_int("LINERNOTES_NEWSLETTER_CLAIM_SECONDS", 300)
+LINERNOTES_NEWSLETTER_POLL_SECONDS = env_int("LINERNOTES_NEWSLETTER_POLL_SECONDS", 15)
+LINERNOTES_NEWSLETTER_CONFIRM_DAYS = env_int("LINERNOTES_NEWSLETTER_CONFIRM_DAYS", 7)
+LINERNOTES_NEWSLETTER_FULL_POSTS = env_bool("LINERNOTES_NEWSLETTER_FULL_POSTS", True)
+LINERNOTES_NEWSLETTER_SEND_WINDOW_HOURS = env_int("LINERNOTES_NEWSLETTER_SEND_WINDOW_HOURS", 48)
+_weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_digest_day = env_str("LINERNOTES_NEWSLETTER_DIGEST_DAY", "monday").lower()
+if _digest_day not in _weekdays:
+    raise ValueError(
+        f"LINERNOTES_NEWSLETTER_DIGEST_DAY must be a day of the week, not {_digest_day!r}"
+    )
+LINERNOTES_NEWSLETTER_DIGEST_WEEKDAY = _weekdays.index(_digest_day)
+LINERNOTES_NEWSLETTER_DIGEST_HOUR = env_int("LINERNOTES_NEWSLETTER_DIGEST_HOUR", 9, minimum=0)
+LINERNOTES_NEWSLETTER_SIGNUPS_PER_IP = env_int("LINERNOTES_NEWSLETTER_SIGNUPS_PER_IP", 10)
+LINERNOTES_NEWSLETTER_SIGNUPS_PER_ADDRESS = env_int("LINERNOTES_NEWSLETTER_SIGNUPS_PER_ADDRESS", 3)
+LINERNOTES_NEWSLETTER_CLIENT_IP_HEADER = env_str("LINERNOTES_NEWSLETTER_CLIENT_IP_HEADER", "")
+# Background work runs in `linernotes worker` from tasks stored in the database; an empty
+# QUEUES list lets every app use queues of its own.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}

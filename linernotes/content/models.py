@@ -1,0 +1,310 @@
+"""The content model: posts with co-authors and categories, authors, static pages.
+
+``Post.objects.published()`` is the one definition of what readers may see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from linernotes.content.markdown import render_markdown
+from linernotes.content.media import media_image_size
+from linernotes.content.text import clean_title, cut_at_word
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB.")
+
+# Top-level paths the site owns; a page may not take one of them as its slug.
+RESERVED_PAGE_SLUGS = frozenset(
+    {"admin", "api", "author", "category", "feed", "media", "page", "search", "static"}
+)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(
+        default=0, help_text="Lower numbers come first where categories are listed by hand."
+    )
+    colour = models.CharField(
+        max_length=7,
+        default="#3b5bdb",
+        validators=[hex_colour],
+        help_text="Used for placeholder images of posts whose primary category this is.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name = clean_title(self.name)
+        previous = Category.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        super().save(*args, **kwargs)
+        # A renamed category keeps answering at its old address through an alias.
+        if previous and previous != self.slug:
+            CategoryAlias.objects.update_or_create(slug=previous, defaults={"category": self})
+            CategoryAlias.objects.filter(slug=self.slug).delete()
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:category", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if CategoryAlias.objects.filter(slug=self.slug).exclude(category_id=self.pk).exists():
+            raise ValidationError({"slug": "Another category already answers at this slug."})
+
+
+class CategoryAlias(models.Model):
+    """An old slug of a category; requests to it redirect permanently to the category."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="aliases")
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        verbose_name_plural = "category aliases"
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.category.slug}"
+
+    def clean(self) -> None:
+        if Category.objects.filter(slug=self.slug).exists():
+            raise ValidationError({"slug": "A category already uses this slug."})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True)
+    role = models.CharField(max_length=150, blank=True, help_text='e.g. "Senior Data Scientist".')
+    bio = models.TextField(blank=True)
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    website = models.URLField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="Leave empty for guest authors without an account.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name = clean_title(self.name)
+        self.role = clean_title(self.role)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:author", kwargs={"slug": self.slug})
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def published(self) -> PostQuerySet:
+        """Posts readers may see: published, with a publication time that has come."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self) -> PostQuerySet:
+        """Everything a card shows, in a fixed number of queries however many cards there are."""
+        return self.select_related("primary_category").prefetch_related(
+            models.Prefetch("categories", queryset=Category.objects.order_by("name")),
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        )
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=250, unique=True)
+    summary = models.TextField(
+        blank=True, help_text="Shown in full on cards. Leave empty for an automatic excerpt."
+    )
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    auto_excerpt = models.TextField(editable=False, default="")
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    featured = models.BooleanField(
+        default=False, help_text="The newest featured post leads the home page."
+    )
+    hero_image = models.ImageField(
+        upload_to="heroes/%Y/%m/",
+        blank=True,
+        width_field="hero_image_width",
+        height_field="hero_image_height",
+    )
+    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_alt = models.CharField(
+        max_length=300, blank=True, help_text="Describe the image for readers who cannot see it."
+    )
+    external_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="Makes this a link post: the card and page point readers to this article.",
+    )
+    categories = models.ManyToManyField(Category, related_name="posts", blank=True)
+    primary_category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="primary_posts"
+    )
+    authors = models.ManyToManyField(Author, through="Byline", related_name="posts")
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="post_listing_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_image_alt=""), name="post_hero_image_has_alt"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(published_at__isnull=False),
+                name="post_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.title = clean_title(self.title)
+        self.hero_image_alt = clean_title(self.hero_image_alt)
+        self.summary = self.summary.strip()
+        self.render()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "site:post", kwargs={"year": when.year, "month": f"{when.month:02d}", "slug": self.slug}
+        )
+
+    @property
+    def excerpt(self) -> str:
+        """The one excerpt rule for every listing: the summary, else the automatic cut."""
+        return self.summary or self.auto_excerpt
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / settings.LINERNOTES_WORDS_PER_MINUTE))
+
+    @property
+    def is_link_post(self) -> bool:
+        return bool(self.external_url)
+
+    @property
+    def chips(self) -> list[Category]:
+        """Categories for display: the primary one first, the rest alphabetically."""
+        return sorted(
+            self.categories.all(), key=lambda c: (c.pk != self.primary_category_id, c.name)
+        )
+
+    def clean(self) -> None:
+        if self.hero_image and not self.hero_image_alt.strip():
+            raise ValidationError({"hero_image_alt": "A hero image needs alt text."})
+        if "![" in self.hero_image_alt or "](" in self.hero_image_alt:
+            raise ValidationError(
+                {"hero_image_alt": "Alt text is plain text: remove the Markdown image syntax."}
+            )
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
+    def render(self) -> None:
+        """Render the Markdown body once, on write; readers are served the stored result."""
+        rendered = render_markdown(self.body, image_size=media_image_size)
+        self.body_html = rendered.html
+        self.word_count = rendered.word_count
+        self.auto_excerpt = cut_at_word(rendered.text, settings.LINERNOTES_EXCERPT_LENGTH)
+
+
+class Byline(models.Model):
+    """One author's credit on a post, in order, with the role they had for that post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(
+        max_length=150, blank=True, help_text="Overrides the author's usual role for this post."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "author"], name="byline_author_once_per_post")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.post}"
+
+    @property
+    def display_role(self) -> str:
+        return self.role or self.author.role
+
+
+class PageQuerySet(models.QuerySet["Page"]):
+    def published(self) -> PageQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+    def in_navigation(self) -> PageQuerySet:
+        return (
+            self.published().filter(show_in_navigation=True).order_by("navigation_order", "title")
+        )
+
+
+def validate_page_slug(value: str) -> None:
+    if value in RESERVED_PAGE_SLUGS:
+        raise ValidationError(f"“{value}” is used by the site itself; choose another slug.")
+
+
+class Page(models.Model):
+    """A static page such as About or Open Source, at /<slug>/."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, validators=[validate_page_slug])
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    show_in_navigation = models.BooleanField(default=True)
+    navigation_order = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["navigation_order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.title = clean_title(self.title)
+        self.render()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:page", kwargs={"slug": self.slug})
+
+    def render(self) -> None:
+        self.body_html = render_markdown(self.body, image_size=media_image_size).html

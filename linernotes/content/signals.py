@@ -1,0 +1,12 @@
+"""Signals other apps listen to; content itself imports none of them.
+
+Each is sent after the transaction that changed the post has committed, so receivers can do
+slow work (indexing, email) without seeing uncommitted or rolled-back state.
+"""
+
+from django.dispatch import Signal
+
+# Sent with ``post``: a post became (or stayed) publicly visible and its content may have changed.
+post_published = Signal()
+# Sent with ``post``: a post that was public is no longer.
+post_unpublished = Signal()

@@ -1,0 +1,158 @@
+"""Loads the demo site: seed link posts, full posts and pages written for the demo, and media.
+
+Loading is idempotent: everything is matched by slug and updated in place, so running the
+demo command twice leaves one copy of each thing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from linernotes.content import services
+from linernotes.content.models import Author, Category, CategoryAlias, Page, Post
+
+DEMO_DIR = Path(__file__).resolve().parent
+SEED_FILE = DEMO_DIR / "fixtures" / "seed_posts.json"
+MEDIA_DIR = DEMO_DIR / "media"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    categories: int
+    authors: int
+    posts: int
+    pages: int
+
+
+def split_front_matter(text: str, source: Path) -> tuple[dict[str, Any], str]:
+    """``(metadata, body)`` of a Markdown file that starts with a YAML front-matter block."""
+    if not text.startswith("---\n"):
+        raise ValueError(f"{source}: expected YAML front matter starting with '---'")
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        raise ValueError(f"{source}: the front matter has no closing '---' line")
+    metadata = yaml.safe_load(text[4:end]) or {}
+    if not isinstance(metadata, dict):
+        raise ValueError(f"{source}: the front matter must be a mapping of keys to values")
+    return metadata, text[end + 5 :].lstrip("\n")
+
+
+@transaction.atomic
+def load_demo() -> DemoSummary:
+    seed = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    categories = _load_categories(seed["categories"])
+    _copy_media()
+    for entry in seed["posts"]:
+        _load_seed_post(entry, categories)
+    for path in sorted((DEMO_DIR / "posts").glob("*.md")):
+        _load_markdown_post(path, categories)
+    for path in sorted((DEMO_DIR / "pages").glob("*.md")):
+        _load_page(path)
+    return DemoSummary(
+        categories=Category.objects.count(),
+        authors=Author.objects.count(),
+        posts=Post.objects.count(),
+        pages=Page.objects.count(),
+    )
+
+
+def _load_categories(entries: list[dict[str, Any]]) -> dict[str, Category]:
+    by_name = {}
+    for position, entry in enumerate(entries):
+        category, _ = Category.objects.update_or_create(
+            slug=entry["slug"],
+            defaults={
+                "name": entry["name"],
+                "description": entry["description"],
+                "colour": entry["colour"],
+                "position": position,
+            },
+        )
+        for alias in entry.get("aliases", []):
+            CategoryAlias.objects.update_or_create(slug=alias, defaults={"category": category})
+        by_name[category.name] = category
+    return by_name
+
+
+def _copy_media() -> None:
+    target = Path(settings.MEDIA_ROOT) / "demo"
+    target.mkdir(parents=True, exist_ok=True)
+    for source in MEDIA_DIR.glob("*"):
+        if source.is_file():
+            shutil.copyfile(source, target / source.name)
+
+
+def _credits(people: list[dict[str, str]]) -> list[services.Credit]:
+    credits = []
+    for person in people:
+        author, _ = Author.objects.get_or_create(
+            slug=slugify(person["name"]), defaults={"name": person["name"]}
+        )
+        if person.get("role") and not author.role:
+            author.role = person["role"]
+            author.save(update_fields=["role"])
+        role = person.get("role", "")
+        credits.append(services.Credit(author=author, role="" if role == author.role else role))
+    return credits
+
+
+def _publish(
+    post: Post,
+    when: datetime,
+    names: list[str],
+    people: list[dict[str, str]],
+    categories: dict[str, Category],
+) -> None:
+    services.publish_post(post=post, at=when)
+    services.set_post_categories(post=post, categories=[categories[name] for name in names])
+    services.set_post_bylines(post=post, credits=_credits(people))
+
+
+def _load_seed_post(entry: dict[str, Any], categories: dict[str, Category]) -> None:
+    post = Post.objects.filter(slug=entry["slug"]).first() or Post(slug=entry["slug"])
+    post.title = entry["title"]
+    post.summary = entry["summary"]
+    post.external_url = entry["url"]
+    post.featured = bool(entry.get("featured"))
+    when = timezone.make_aware(datetime.combine(date.fromisoformat(entry["published"]), time(9)))
+    _publish(post, when, entry["categories"], entry["authors"], categories)
+
+
+def _load_markdown_post(path: Path, categories: dict[str, Category]) -> None:
+    meta, body = split_front_matter(path.read_text(encoding="utf-8"), path)
+    post = Post.objects.filter(slug=meta["slug"]).first() or Post(slug=meta["slug"])
+    post.title = meta["title"]
+    post.body = body
+    post.summary = meta.get("summary", "")
+    post.featured = bool(meta.get("featured"))
+    if meta.get("hero"):
+        post.hero_image = f"demo/{Path(meta['hero']).name}"
+        post.hero_image_alt = meta["hero_alt"]
+    published = meta["published"]
+    when = published if isinstance(published, datetime) else datetime.fromisoformat(published)
+    _publish(post, when, meta["categories"], meta["authors"], categories)
+
+
+def _load_page(path: Path) -> None:
+    meta, body = split_front_matter(path.read_text(encoding="utf-8"), path)
+    Page.objects.update_or_create(
+        slug=meta["slug"],
+        defaults={
+            "title": meta["title"],
+            "body": body,
+            "status": "published",
+            "show_in_navigation": True,
+            "navigation_order": meta.get("nav_order", 0),
+        },
+    )

@@ -1,0 +1,142 @@
+"""Admin pages beyond the model lists: CSV import and export, and sending a test email."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.mail import get_connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views import View
+
+from linernotes.content.models import Post
+from linernotes.newsletter import emails, sending
+from linernotes.newsletter.models import Subscriber
+from linernotes.newsletter.subscriber_csv import export_subscribers, import_subscribers
+
+logger = logging.getLogger(__name__)
+
+
+def csv_response(subscribers: Iterable[Subscriber]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
+    export_subscribers(subscribers, response)
+    return response
+
+
+class AdminPage(View):
+    """A page of one ModelAdmin, with the admin's context and permission check."""
+
+    model_admin: admin.ModelAdmin[Any] | None = None
+    template_name = ""
+    title = ""
+
+    def page(self, request: HttpRequest, **context: Any) -> TemplateResponse:
+        assert self.model_admin is not None
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                **self.model_admin.admin_site.each_context(request),
+                "opts": self.model_admin.model._meta,
+                "title": self.title,
+                **context,
+            },
+        )
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        assert self.model_admin is not None
+        if not self.model_admin.has_view_permission(request):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ExportView(AdminPage):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        assert self.model_admin is not None
+        # The same filters and search as the list the button was pressed on.
+        changelist = self.model_admin.get_changelist_instance(request)
+        return csv_response(changelist.get_queryset(request).iterator(chunk_size=2000))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: email, consent (yes for each row), and optionally topics "
+        "(category slugs separated by ;) and frequency (immediate or weekly).",
+    )
+    dry_run = forms.BooleanField(label="Check only, import nothing", required=False)
+
+
+class ImportView(AdminPage):
+    template_name = "admin/newsletter/subscriber/import.html"
+    title = "Import subscribers"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        assert self.model_admin is not None
+        if not self.model_admin.has_change_permission(request):
+            raise PermissionDenied
+        return self.page(request, form=ImportForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        assert self.model_admin is not None
+        if not self.model_admin.has_change_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.page(request, form=form)
+        text = io.TextIOWrapper(form.cleaned_data["file"].file, encoding="utf-8-sig")
+        try:
+            report = import_subscribers(text, dry_run=form.cleaned_data["dry_run"])
+        except UnicodeDecodeError:
+            form.add_error("file", "The file is not UTF-8 text.")
+            return self.page(request, form=form)
+        if report.ok and not form.cleaned_data["dry_run"]:
+            messages.success(
+                request,
+                f"{report.created} subscriber(s) imported; "
+                f"{len(report.existing)} address(es) were known already and left as they were.",
+            )
+            return redirect("admin:newsletter_subscriber_changelist")
+        return self.page(request, form=ImportForm(), report=report, checked=report.ok)
+
+
+class SendTestForm(forms.Form):
+    post = forms.ModelChoiceField(
+        queryset=Post.objects.order_by("-updated_at"),
+        help_text="Any post, drafts included: see it as subscribers will.",
+    )
+    email = forms.EmailField(label="Send to")
+
+
+class SendTestView(AdminPage):
+    template_name = "admin/newsletter/mailing/send_test.html"
+    title = "Send a test email"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        initial = {"email": getattr(request.user, "email", "")}
+        return self.page(request, form=SendTestForm(initial=initial))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = SendTestForm(request.POST)
+        if not form.is_valid():
+            return self.page(request, form=form)
+        message = emails.preview_message(form.cleaned_data["post"], form.cleaned_data["email"])
+        message.connection = get_connection()
+        try:
+            message.send()
+        except Exception as error:  # classify() re-raises errors that are not about sending
+            failure = sending.classify(error)
+            form.add_error(None, f"The email could not be sent: {failure.reason}")
+            return self.page(request, form=form)
+        messages.success(request, f"Test email sent to {form.cleaned_data['email']}.")
+        return redirect("admin:newsletter_mailing_send_test")

@@ -1,0 +1,58 @@
+"""Signup and preference forms. The consent text shown is the one recorded with a signup."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from linernotes.content.models import Category
+from linernotes.newsletter.models import Frequency, normalise_email
+
+# Off-screen and unlabelled for people; bots that fill in every field give themselves away.
+HONEYPOT_FIELD = "website"
+
+
+def consent_text() -> str:
+    return (
+        f"By signing up you agree to receive emails from {settings.LINERNOTES_SITE_NAME} about "
+        "new posts. We first ask you to confirm your address, and every email has a link to "
+        "choose topics, switch to a weekly digest or unsubscribe."
+    )
+
+
+class TopicsField(forms.ModelMultipleChoiceField):
+    def __init__(self) -> None:
+        super().__init__(
+            queryset=Category.objects.order_by("name"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label="Topics",
+            help_text="Leave them all unticked to get every post.",
+        )
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        max_length=254,
+        label="Email address",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter a valid email address, like name@example.com.",
+        },
+    )
+    topics = TopicsField()
+    website = forms.CharField(required=False)
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+    @property
+    def filled_by_a_bot(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
+
+
+class PreferencesForm(forms.Form):
+    frequency = forms.ChoiceField(
+        choices=Frequency.choices, widget=forms.RadioSelect, label="How often"
+    )
+    topics = TopicsField()

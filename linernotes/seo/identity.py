@@ -1,0 +1,70 @@
+"""The images the site shows to other sites: its logo, its default preview, each post's preview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.urls import reverse
+
+from linernotes.content.models import Post
+from linernotes.seo.images import LOGO_SIZE, SOCIAL_HEIGHT, SOCIAL_WIDTH
+
+
+@dataclass(frozen=True)
+class SocialImage:
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+def absolute_url(path_or_url: str) -> str:
+    """An address on this site as an absolute URL (absolute URLs are returned unchanged)."""
+    if path_or_url.startswith("/") and not path_or_url.startswith("//"):
+        # The common case, paths from reverse(): cheaper than a full urljoin.
+        return settings.LINERNOTES_SITE_URL + path_or_url
+    return urljoin(settings.LINERNOTES_SITE_URL + "/", path_or_url)
+
+
+def site_logo() -> SocialImage:
+    alt = f"{settings.LINERNOTES_ORGANIZATION_NAME} logo"
+    if settings.LINERNOTES_LOGO_URL:
+        return SocialImage(
+            absolute_url(settings.LINERNOTES_LOGO_URL),
+            settings.LINERNOTES_LOGO_WIDTH,
+            settings.LINERNOTES_LOGO_HEIGHT,
+            alt,
+        )
+    return SocialImage(absolute_url(reverse("seo:logo")), LOGO_SIZE, LOGO_SIZE, alt)
+
+
+def default_image() -> SocialImage:
+    """For pages with no post to borrow an image from (static pages, empty archives)."""
+    alt = settings.LINERNOTES_SITE_NAME
+    if settings.LINERNOTES_SOCIAL_IMAGE_URL:
+        return SocialImage(
+            absolute_url(settings.LINERNOTES_SOCIAL_IMAGE_URL),
+            settings.LINERNOTES_SOCIAL_IMAGE_WIDTH,
+            settings.LINERNOTES_SOCIAL_IMAGE_HEIGHT,
+            alt,
+        )
+    return SocialImage(absolute_url(reverse("seo:site-image")), SOCIAL_WIDTH, SOCIAL_HEIGHT, alt)
+
+
+def post_image(post: Post) -> SocialImage:
+    """The hero image, or else a PNG of the post's placeholder pattern (previews refuse SVG)."""
+    if post.hero_image and post.hero_image_width and post.hero_image_height:
+        return SocialImage(
+            absolute_url(post.hero_image.url),
+            post.hero_image_width,
+            post.hero_image_height,
+            post.hero_image_alt,
+        )
+    return SocialImage(
+        absolute_url(reverse("seo:placeholder-png", args=[post.slug])),
+        SOCIAL_WIDTH,
+        SOCIAL_HEIGHT,
+        f"An abstract pattern standing in for a picture for “{post.title}”",
+    )

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from linernotes.seo.models import Redirect, RedirectStatus
+from linernotes.seo.redirects import resolve
+from linernotes.seo.services import add_redirect, remove_redirects
+
+
+class Command(BaseCommand):
+    help = "List, add, remove and test redirect rules (the admin edits the same rules)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        actions.add_parser("list", help="every rule, exact paths first")
+        add = actions.add_parser("add", help="add or replace the rule for OLD")
+        add.add_argument("old", help="the old path, or a regular expression with --regex")
+        add.add_argument("new", nargs="?", default="", help="path or URL; omit with --status 410")
+        add.add_argument("--status", type=int, default=301, choices=RedirectStatus.values)
+        add.add_argument("--regex", action="store_true", help="OLD is a regular expression")
+        add.add_argument("--position", type=int, default=0, help="order among regex rules")
+        remove = actions.add_parser("remove", help="delete the rules for these old paths")
+        remove.add_argument("old", nargs="+")
+        remove.add_argument("--dry-run", action="store_true", help="say what would go")
+        test = actions.add_parser("test", help="show what a 404 at PATH would answer")
+        test.add_argument("path")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"_{options['action']}")(options)
+
+    def _list(self, options: dict[str, Any]) -> None:
+        for rule in Redirect.objects.all():
+            origin = "automatic" if rule.automatic else "manual"
+            self.stdout.write(
+                f"{rule.status}  {rule.match:5}  {rule.old_path} → {rule.new_path or '-'}"
+                f"  ({origin}, {rule.hits} hits)"
+            )
+
+    def _add(self, options: dict[str, Any]) -> None:
+        try:
+            rule = add_redirect(
+                old_path=options["old"],
+                new_path=options["new"],
+                status=options["status"],
+                is_regex=options["regex"],
+                position=options["position"],
+            )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        self.stdout.write(self.style.SUCCESS(f"Saved {rule}."))
+
+    def _remove(self, options: dict[str, Any]) -> None:
+        rules = remove_redirects(old_paths=options["old"], dry_run=options["dry_run"])
+        verb = "Would remove" if options["dry_run"] else "Removed"
+        self.stdout.write(f"{verb} {len(rules)} rule(s).")
+        for rule in rules:
+            self.stdout.write(f"  {rule}")
+
+    def _test(self, options: dict[str, Any]) -> None:
+        resolution = resolve(options["path"])
+        if resolution is None:
+            self.stdout.write("No rule: the address stays a 404.")
+        elif resolution.location:
+            self.stdout.write(f"{resolution.status} → {resolution.location}")
+        else:
+            self.stdout.write("410 Gone")

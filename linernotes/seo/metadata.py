@@ -1,0 +1,296 @@
+"""One description of the page being rendered, built from the objects already in its context.
+
+The title, meta description, canonical address, robots rule, preview image, feed links and
+breadcrumbs of every page come from here, so the ``<title>``, the OpenGraph and Twitter tags
+and the JSON-LD graph always agree. Nothing here queries the database: views load what their
+templates show, and this reads the same objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.template import Context
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.translation import to_locale
+
+from linernotes.content.models import Author, Category, Page, Post
+from linernotes.content.text import cut_at_word
+from linernotes.seo.feed_content import (
+    FeedKind,
+    FeedScope,
+    author_scope,
+    category_scope,
+    site_scope,
+)
+from linernotes.seo.identity import SocialImage, absolute_url, default_image, post_image
+from linernotes.site.listing import Listing
+
+DESCRIPTION_LENGTH = 200
+INDEX_ROBOTS = "index, follow, max-image-preview:large, max-snippet:-1, max-video-preview:-1"
+NOINDEX_ROBOTS = "noindex, follow"
+FEED_TYPES = {
+    FeedKind.RSS: ("application/rss+xml", "RSS"),
+    FeedKind.ATOM: ("application/atom+xml", "Atom"),
+    FeedKind.JSON: ("application/feed+json", "JSON Feed"),
+}
+
+
+class PageKind(StrEnum):
+    HOME = "home"
+    CATEGORY = "category"
+    AUTHOR = "author"
+    POST = "post"
+    PAGE = "page"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    title: str
+    content_type: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Crumb:
+    name: str
+    url: str
+
+
+@dataclass
+class PageMetadata:
+    kind: PageKind
+    headline: str
+    title: str
+    description: str
+    url: str
+    indexable: bool
+    image: SocialImage
+    breadcrumbs: list[Crumb] = field(default_factory=list)
+    feeds: list[FeedLink] = field(default_factory=list)
+    post: Post | None = None
+    category: Category | None = None
+    author: Author | None = None
+    page: Page | None = None
+    listed_posts: list[Post] = field(default_factory=list)
+
+    @property
+    def canonical(self) -> str | None:
+        # A page that asks not to be indexed names no preferred address for the index.
+        return self.url if self.indexable else None
+
+    @property
+    def robots(self) -> str:
+        return INDEX_ROBOTS if self.indexable else NOINDEX_ROBOTS
+
+    @property
+    def modified(self) -> datetime | None:
+        """When the post or page last changed for readers (publication counts as a change)."""
+        if self.post is not None and self.post.published_at is not None:
+            return max(self.post.updated_at, self.post.published_at)
+        return self.page.updated_at if self.page is not None else None
+
+    @property
+    def og_type(self) -> str:
+        return "article" if self.kind is PageKind.POST else "website"
+
+    @property
+    def locale(self) -> str:
+        return to_locale(settings.LANGUAGE_CODE)
+
+    @property
+    def language(self) -> str:
+        return self.locale.replace("_", "-")
+
+
+def compose_title(*parts: str) -> str:
+    """``Part · Part · Site``, without ever naming the site twice."""
+    site = settings.LINERNOTES_SITE_NAME
+    kept = [part for part in parts if part]
+    if site.casefold() not in " · ".join(kept).casefold():
+        kept.append(site)
+    return " · ".join(kept)
+
+
+def describe_page(context: Context) -> PageMetadata:
+    """The metadata of the page rendered with ``context``."""
+    post, page = _typed(context, "post", Post), _typed(context, "page", Page)
+    category, author = _typed(context, "category", Category), _typed(context, "author", Author)
+    listing = _typed(context, "listing", Listing)
+    if post is not None:
+        meta = _post_metadata(post)
+    elif page is not None:
+        meta = _page_metadata(page)
+    elif category is not None and listing is not None:
+        meta = _category_metadata(category, listing)
+    elif author is not None and listing is not None:
+        meta = _author_metadata(author, listing)
+    elif listing is not None and _is_home(context):
+        meta = _home_metadata(context, listing)
+    else:
+        meta = _other_metadata(context)
+    if context.get("noindex"):
+        meta.indexable = False
+    meta.feeds = _feed_links(
+        meta.category or _typed(context, "active_category", Category), meta.author
+    )
+    return meta
+
+
+def _typed(context: Context, name: str, kind: type[Any]) -> Any:
+    value = context.get(name)
+    return value if isinstance(value, kind) else None
+
+
+def _is_home(context: Context) -> bool:
+    match = getattr(context.get("request"), "resolver_match", None)
+    return match is not None and match.view_name in {"site:home", "site:home-page"}
+
+
+def _home_crumb() -> Crumb:
+    return Crumb("Home", absolute_url(reverse("site:home")))
+
+
+def _post_metadata(post: Post) -> PageMetadata:
+    url = absolute_url(post.get_absolute_url())
+    crumbs = [_home_crumb()]
+    if post.primary_category:
+        crumbs.append(
+            Crumb(
+                post.primary_category.name, absolute_url(post.primary_category.get_absolute_url())
+            )
+        )
+    return PageMetadata(
+        kind=PageKind.POST,
+        headline=post.title,
+        title=compose_title(post.title),
+        description=cut_at_word(post.excerpt, DESCRIPTION_LENGTH)
+        or settings.LINERNOTES_SITE_TAGLINE,
+        url=url,
+        indexable=True,
+        image=post_image(post),
+        breadcrumbs=[*crumbs, Crumb(post.title, url)],
+        post=post,
+    )
+
+
+def _page_metadata(page: Page) -> PageMetadata:
+    url = absolute_url(page.get_absolute_url())
+    text = cut_at_word(strip_tags(page.body_html), DESCRIPTION_LENGTH)
+    return PageMetadata(
+        kind=PageKind.PAGE,
+        headline=page.title,
+        title=compose_title(page.title),
+        description=text or settings.LINERNOTES_SITE_TAGLINE,
+        url=url,
+        indexable=True,
+        image=default_image(),
+        breadcrumbs=[_home_crumb(), Crumb(page.title, url)],
+        page=page,
+    )
+
+
+def _listing_parts(listing: Listing) -> tuple[str, str, list[Post]]:
+    """The "Page N" title part, the canonical address and the cards of a listing."""
+    number = listing.page.number
+    url = absolute_url(listing.page_url(number))
+    return (f"Page {number}" if number > 1 else ""), url, listing.posts
+
+
+def _first_image(*posts: Post | None) -> SocialImage:
+    for post in posts:
+        if post is not None:
+            return post_image(post)
+    return default_image()
+
+
+def _category_metadata(category: Category, listing: Listing) -> PageMetadata:
+    page_part, url, posts = _listing_parts(listing)
+    return PageMetadata(
+        kind=PageKind.CATEGORY,
+        headline=category.name,
+        title=compose_title(category.name, page_part),
+        description=category.description or settings.LINERNOTES_SITE_TAGLINE,
+        url=url,
+        indexable=True,
+        image=_first_image(*posts[:1]),
+        breadcrumbs=[
+            _home_crumb(),
+            Crumb(category.name, absolute_url(category.get_absolute_url())),
+        ],
+        category=category,
+        listed_posts=posts,
+    )
+
+
+def _author_metadata(author: Author, listing: Listing) -> PageMetadata:
+    page_part, url, posts = _listing_parts(listing)
+    about = f"Articles by {author.name}" + (f", {author.role}." if author.role else ".")
+    return PageMetadata(
+        kind=PageKind.AUTHOR,
+        headline=author.name,
+        title=compose_title(author.name, page_part),
+        description=cut_at_word(author.bio, DESCRIPTION_LENGTH) or about,
+        url=url,
+        indexable=True,
+        image=_first_image(*posts[:1]),
+        breadcrumbs=[_home_crumb(), Crumb(author.name, absolute_url(author.get_absolute_url()))],
+        author=author,
+        listed_posts=posts,
+    )
+
+
+def _home_metadata(context: Context, listing: Listing) -> PageMetadata:
+    page_part, url, posts = _listing_parts(listing)
+    active = _typed(context, "active_category", Category)
+    site, tagline = settings.LINERNOTES_SITE_NAME, settings.LINERNOTES_SITE_TAGLINE
+    if active is None and not page_part:
+        title, headline = f"{site} — {tagline}", site
+    else:
+        headline = active.name if active else site
+        title = compose_title(active.name if active else "", page_part)
+    featured = None if active else _typed(context, "featured", Post)
+    return PageMetadata(
+        kind=PageKind.HOME,
+        headline=headline,
+        title=title,
+        description=(active.description if active else "") or tagline,
+        url=url,
+        indexable=True,
+        image=_first_image(featured, *posts[:1]),
+        breadcrumbs=[_home_crumb()],
+        listed_posts=posts,
+    )
+
+
+def _other_metadata(context: Context) -> PageMetadata:
+    request = context.get("request")
+    path = request.path if request is not None else "/"
+    return PageMetadata(
+        kind=PageKind.OTHER,
+        headline=settings.LINERNOTES_SITE_NAME,
+        title=settings.LINERNOTES_SITE_NAME,
+        description=settings.LINERNOTES_SITE_TAGLINE,
+        url=absolute_url(path),
+        indexable=True,
+        image=default_image(),
+    )
+
+
+def _feed_links(category: Category | None, author: Author | None) -> list[FeedLink]:
+    scopes: list[FeedScope] = [site_scope()]
+    if category is not None:
+        scopes.append(category_scope(category))
+    if author is not None:
+        scopes.append(author_scope(author))
+    return [
+        FeedLink(f"{scope.title} ({label})", content_type, scope.feed_url(kind))
+        for scope in scopes
+        for kind, (content_type, label) in FEED_TYPES.items()
+    ]

@@ -1,0 +1,32 @@
+"""``{% seo_title %}`` and ``{% seo_head %}``: the page's metadata, from its own context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.template import Context
+
+from linernotes.seo.metadata import describe_page
+from linernotes.seo.structured_data import json_ld_script
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def seo_title(context: Context) -> str:
+    return describe_page(context).title
+
+
+@register.inclusion_tag("seo/tags.html", takes_context=True)
+def seo_head(context: Context) -> dict[str, Any]:
+    meta = describe_page(context)
+    return {
+        "meta": meta,
+        "json_ld": json_ld_script(meta),
+        "listing": context.get("listing"),
+        "site_url": settings.LINERNOTES_SITE_URL,
+        "site_name": settings.LINERNOTES_SITE_NAME,
+        "twitter_site": settings.LINERNOTES_TWITTER_SITE,
+    }

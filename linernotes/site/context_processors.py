@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from linernotes.content.models import Page
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """Site identity and navigation, available to every template."""
+    return {
+        "site_name": settings.LINERNOTES_SITE_NAME,
+        "site_tagline": settings.LINERNOTES_SITE_TAGLINE,
+        "site_url": settings.LINERNOTES_SITE_URL,
+        "date_format": settings.LINERNOTES_DATE_FORMAT,
+        "current_year": timezone.localdate().year,
+        # Lazy so responses that never draw the navigation (fragments, images) skip the query.
+        "navigation_pages": SimpleLazyObject(lambda: list(Page.objects.in_navigation())),
+    }

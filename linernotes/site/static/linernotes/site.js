@@ -1,0 +1,85 @@
+// Progressive enhancement for card lists. Without JavaScript, "Load More" is a link to the
+// next page and each filter is a link to a filtered page; with it, both update the list in
+// place, and the filter keeps the address bar in step so reload and back/forward work.
+(function () {
+  "use strict";
+  document.documentElement.classList.replace("no-js", "js");
+
+  const section = document.querySelector("[data-card-list]");
+  if (!section || !window.fetch || !window.history.pushState) return;
+  const region = section.querySelector(".cards-region");
+  const heading = section.querySelector(".filter__heading");
+  const featured = document.querySelector(".featured");
+  const defaultHeading = heading.dataset.defaultText || "Latest posts";
+
+  async function fetchCards(href) {
+    const url = new URL(href, window.location.href);
+    url.searchParams.set("fragment", "cards");
+    const response = await fetch(url, { headers: { Accept: "text/html" } });
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    return new DOMParser().parseFromString(await response.text(), "text/html");
+  }
+
+  async function loadMore(link) {
+    link.setAttribute("aria-busy", "true");
+    try {
+      const doc = await fetchCards(link.href);
+      const incoming = Array.from(doc.querySelectorAll("#cards > li"));
+      region.querySelector("#cards").append(...incoming);
+      const holder = link.closest(".load-more");
+      const next = doc.querySelector(".load-more");
+      if (next) holder.replaceWith(next); else holder.remove();
+      // Keyboard and screen-reader users continue from the first new card.
+      const firstLink = incoming.length && incoming[0].querySelector(".card__title a");
+      if (firstLink) firstLink.focus();
+    } catch (error) {
+      window.location.assign(link.href);
+    }
+  }
+
+  function markFilter(slug) {
+    let label = defaultHeading;
+    section.querySelectorAll("[data-filter]").forEach(function (item) {
+      const active = item.dataset.filter === slug;
+      if (active) {
+        item.setAttribute("aria-current", "page");
+        if (slug) label = item.textContent;
+      } else {
+        item.removeAttribute("aria-current");
+      }
+    });
+    heading.textContent = label;
+    if (featured) featured.hidden = Boolean(slug);
+  }
+
+  async function showFilter(href, push) {
+    const slug = new URL(href, window.location.href).searchParams.get("category") || "";
+    try {
+      const doc = await fetchCards(href);
+      region.replaceChildren(...Array.from(doc.body.childNodes));
+      markFilter(slug);
+      if (push) window.history.pushState({ category: slug }, "", href);
+    } catch (error) {
+      window.location.assign(href);
+    }
+  }
+
+  section.addEventListener("click", function (event) {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    const more = event.target.closest("[data-load-more]");
+    if (more) {
+      event.preventDefault();
+      loadMore(more);
+      return;
+    }
+    const filter = event.target.closest("[data-filter]");
+    if (filter) {
+      event.preventDefault();
+      showFilter(filter.href, true);
+    }
+  });
+
+  window.addEventListener("popstate", function () {
+    showFilter(window.location.href, false);
+  });
+})();

@@ -1,0 +1,46 @@
+"""Template helpers for the theme: hero images and link hostnames."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from linernotes.content.models import Post
+from linernotes.site.placeholders import HEIGHT, WIDTH
+
+register = template.Library()
+
+
+@register.simple_tag
+def hero_image(post: Post, *, eager: bool = False, decorative: bool = False) -> SafeString:
+    """The post's hero image (or its placeholder) with dimensions and loading hints.
+
+    Only the first image a reader sees is loaded eagerly and with high priority; the rest
+    wait until they are near the viewport.
+    """
+    if post.hero_image:
+        src, width, height = post.hero_image.url, post.hero_image_width, post.hero_image_height
+        alt = "" if decorative else post.hero_image_alt
+    else:
+        src = reverse("site:placeholder", args=[post.slug])
+        width, height, alt = WIDTH, HEIGHT, ""
+    loading = 'fetchpriority="high"' if eager else 'loading="lazy"'
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}" decoding="async" {}>',
+        src,
+        width or "",
+        height or "",
+        alt,
+        SafeString(loading),
+    )
+
+
+@register.filter
+def hostname(url: str) -> str:
+    """``https://www.example.com/a/b`` → ``example.com``: where a link post leads."""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")

@@ -1,0 +1,187 @@
+"""Public pages. Views stay thin: they pick the posts and hand them to templates."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from linernotes.content.models import Author, Category, CategoryAlias, Page, Post
+from linernotes.search.views import search_page
+from linernotes.site.listing import is_explicit_first_page, numbered_urls, paginate
+from linernotes.site.placeholders import DEFAULT_COLOUR, placeholder_svg
+
+RELATED_POSTS = 3
+
+
+def _cards_response(
+    request: HttpRequest, template: str, context: dict[str, object]
+) -> HttpResponse:
+    """The whole page, or only the cards and the next "Load More" link for in-place loading."""
+    if request.GET.get("fragment") == "cards":
+        return render(request, "linernotes/partials/card_page.html", context)
+    return render(request, template, context)
+
+
+@require_safe
+def home(request: HttpRequest, page: int = 1) -> HttpResponse:
+    if "s" in request.GET:
+        # The seed site's search address, /?s=<query>.
+        return search_page(request)
+    if is_explicit_first_page(request, page):
+        return redirect(_home_url(1, request.GET.get("category", "")), permanent=True)
+    categories = list(Category.objects.order_by("name"))
+    active = _filter_category(categories, request.GET.get("category", ""))
+    published = Post.objects.published()
+    # The featured post leads the page; it is hidden, not dropped, while a filter is on, so
+    # switching back to "All categories" in place can show it again.
+    featured = published.for_listing().order_by("-featured", "-published_at").first()
+    if active is not None:
+        posts = published.filter(categories=active)
+    else:
+        posts = published.exclude(pk=featured.pk) if featured else published
+    listing = paginate(posts, page, lambda n: _home_url(n, active.slug if active else ""))
+    return _cards_response(
+        request,
+        "linernotes/home.html",
+        {
+            "featured": featured,
+            "listing": listing,
+            "categories": categories,
+            "active_category": active,
+            "show_chips": True,
+            "show_byline": False,
+            "intro_heading": settings.LINERNOTES_INTRO_HEADING,
+            "intro_text": settings.LINERNOTES_INTRO_TEXT,
+        },
+    )
+
+
+def _filter_category(categories: list[Category], slug: str) -> Category | None:
+    if not slug:
+        return None
+    for category in categories:
+        if category.slug == slug:
+            return category
+    raise Http404("No such category.")
+
+
+def _home_url(page: int, category_slug: str) -> str:
+    path = reverse("site:home") if page == 1 else reverse("site:home-page", args=[page])
+    return f"{path}?{urlencode({'category': category_slug})}" if category_slug else path
+
+
+@require_safe
+def category(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
+    found = Category.objects.filter(slug=slug).first()
+    if found is None:
+        alias = get_object_or_404(CategoryAlias.objects.select_related("category"), slug=slug)
+        target = numbered_urls(
+            alias.category.get_absolute_url(), "site:category-page", alias.category.slug
+        )
+        return redirect(target(page), permanent=True)
+    if is_explicit_first_page(request, page):
+        return redirect(found.get_absolute_url(), permanent=True)
+    listing = paginate(
+        Post.objects.published().filter(categories=found),
+        page,
+        numbered_urls(found.get_absolute_url(), "site:category-page", found.slug),
+    )
+    return _cards_response(
+        request,
+        "linernotes/category.html",
+        {
+            "category": found,
+            "listing": listing,
+            "categories": Category.objects.order_by("name"),
+            "show_chips": False,
+            "show_byline": True,
+        },
+    )
+
+
+@require_safe
+def author(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
+    person = get_object_or_404(Author, slug=slug)
+    if is_explicit_first_page(request, page):
+        return redirect(person.get_absolute_url(), permanent=True)
+    listing = paginate(
+        Post.objects.published().filter(bylines__author=person),
+        page,
+        numbered_urls(person.get_absolute_url(), "site:author-page", person.slug),
+    )
+    return _cards_response(
+        request,
+        "linernotes/author.html",
+        {"author": person, "listing": listing, "show_chips": True, "show_byline": True},
+    )
+
+
+@require_safe
+def post_detail(request: HttpRequest, year: int, month: int, slug: str) -> HttpResponse:
+    published = Post.objects.published()
+    post = get_object_or_404(published.for_listing(), slug=slug)
+    if post.get_absolute_url() != request.path:
+        # The post moved to another month (its date was edited): keep old links working.
+        return redirect(post.get_absolute_url(), permanent=True)
+    assert post.published_at is not None  # guaranteed by published()
+    older = published.filter(published_at__lt=post.published_at).order_by("-published_at").first()
+    newer = published.filter(published_at__gt=post.published_at).order_by("published_at").first()
+    related = (
+        published.filter(categories__in=post.categories.all())
+        .exclude(pk=post.pk)
+        .annotate(shared=Count("categories"))
+        .order_by("-shared", "-published_at")
+        .for_listing()[:RELATED_POSTS]
+    )
+    return render(
+        request,
+        "linernotes/post.html",
+        {
+            "post": post,
+            "older": older,
+            "newer": newer,
+            "related": related,
+            "show_chips": True,
+            "show_byline": False,
+        },
+    )
+
+
+@require_safe
+def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    page = get_object_or_404(Page.objects.published(), slug=slug)
+    return render(request, "linernotes/page.html", {"page": page})
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def placeholder_image(request: HttpRequest, slug: str) -> HttpResponse:
+    post = get_object_or_404(Post.objects.published().select_related("primary_category"), slug=slug)
+    colour = post.primary_category.colour if post.primary_category else DEFAULT_COLOUR
+    return HttpResponse(placeholder_svg(post.slug, colour), content_type="image/svg+xml")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    recent = Post.objects.published().for_listing()[:3]
+    # noindex: search engines should drop the address rather than index the error page.
+    body = loader.render_to_string("404.html", {"recent": recent, "noindex": True}, request)
+    return HttpResponseNotFound(body)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No database or context processors here: the error may have come from either.
+    return HttpResponseServerError(loader.render_to_string("500.html"))

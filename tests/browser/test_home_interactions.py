@@ -1,0 +1,80 @@
+"""Load More and the category filter, in Chromium, on the demo site."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+CARD_TITLES = "#cards .card__title"
+
+
+def server_titles(url: str) -> list[str]:
+    """Card titles as the server renders them without JavaScript."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        page = BeautifulSoup(response.read(), "lxml")
+    return [h.get_text(strip=True) for h in page.select(CARD_TITLES)]
+
+
+def titles(page: Page) -> list[str]:
+    return [text.strip() for text in page.locator(CARD_TITLES).all_inner_texts()]
+
+
+def test_load_more_appends_the_next_page_in_place(page: Page, demo_url: str) -> None:
+    first, second = server_titles(demo_url + "/"), server_titles(demo_url + "/page/2/")
+    assert len(first) == 24
+    assert second
+
+    page.goto(demo_url + "/")
+    assert titles(page) == first
+    page.get_by_role("link", name="Load More").click()
+    page.wait_for_function(f"document.querySelectorAll('{CARD_TITLES}').length > 24")
+
+    assert titles(page) == first + second
+    assert page.url == demo_url + "/"
+    # Focus moves to the first new card so keyboard users carry on from there.
+    assert page.evaluate("document.activeElement.textContent.trim()") == second[0]
+    load_more = page.locator("a[data-load-more]")
+    if len(second) == 24:
+        assert load_more.get_attribute("href") == "/page/3/"
+    else:
+        assert load_more.count() == 0
+
+
+def test_category_filter_swaps_the_grid_and_keeps_the_url(page: Page, demo_url: str) -> None:
+    home = server_titles(demo_url + "/")
+    data = server_titles(demo_url + "/?category=data")
+    assert data
+    assert data != home
+
+    page.goto(demo_url + "/")
+    page.evaluate("window.notReloaded = true")
+    page.locator('[data-filter="data"]').click()
+    page.wait_for_url(demo_url + "/?category=data")
+    page.wait_for_function("document.querySelector('.filter__heading').textContent === 'Data'")
+
+    assert titles(page) == data
+    assert page.evaluate("window.notReloaded") is True  # swapped in place, no navigation
+    assert page.locator('[data-filter="data"]').get_attribute("aria-current") == "page"
+    assert page.locator(".featured").is_hidden()
+
+    page.go_back()
+    page.wait_for_url(demo_url + "/")
+    page.wait_for_function(
+        "document.querySelector('.filter__heading').textContent === 'Latest posts'"
+    )
+    assert titles(page) == home
+    assert page.locator(".featured").is_visible()
+
+    page.go_forward()
+    page.wait_for_url(demo_url + "/?category=data")
+    page.wait_for_function("document.querySelector('.filter__heading').textContent === 'Data'")
+    assert titles(page) == data
+
+    page.reload()
+    assert titles(page) == data
+    assert page.locator('[data-filter="data"]').get_attribute("aria-current") == "page"

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+
+from linernotes.content.models import Post, Status
+from linernotes.content.signals import post_published
+from tests.factories import AuthorFactory, CategoryFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client: Client) -> Client:
+    user = User.objects.create_superuser("editor", "editor@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("model", ["post", "category", "author", "page"])
+def test_admin_lists_and_forms_open(editor: Client, model: str) -> None:
+    assert editor.get(f"/admin/content/{model}/").status_code == 200
+    assert editor.get(f"/admin/content/{model}/add/").status_code == 200
+
+
+def test_publishing_from_the_admin_goes_through_the_service(
+    editor: Client, django_capture_on_commit_callbacks
+) -> None:
+    web, data = CategoryFactory.create(name="Web"), CategoryFactory.create(name="Data")
+    author = AuthorFactory.create()
+    heard: list[Post] = []
+    post_published.connect(lambda sender, post, **kw: heard.append(post), weak=False)
+    form = {
+        "title": "From the admin",
+        "slug": "from-the-admin",
+        "body": "Hello *there*.",
+        "summary": "",
+        "status": Status.PUBLISHED,
+        "published_at_0": "",
+        "published_at_1": "",
+        "featured": "",
+        "categories": [str(web.pk), str(data.pk)],
+        "primary_category": str(data.pk),
+        "hero_image_alt": "",
+        "external_url": "",
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "0",
+        "bylines-MAX_NUM_FORMS": "1000",
+        "bylines-0-position": "0",
+        "bylines-0-author": str(author.pk),
+        "bylines-0-role": "",
+    }
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = editor.post("/admin/content/post/add/", form)
+    finally:
+        post_published.receivers.clear()
+    assert response.status_code == 302, response.content.decode()[:2000]
+    post = Post.objects.get(slug="from-the-admin")
+    assert heard == [post]
+    assert post.published_at is not None
+    assert post.published_at <= timezone.now()
+    assert "<em>there</em>" in post.body_html
+    assert post.primary_category == data
+    assert list(post.authors.all()) == [author]
+
+
+def test_publish_action_publishes_drafts(editor: Client) -> None:
+    draft = PostFactory.create(status=Status.DRAFT, published_at=None)
+    response = editor.post(
+        "/admin/content/post/",
+        {"action": "publish_selected", "_selected_action": [str(draft.pk)]},
+    )
+    assert response.status_code == 302
+    assert Post.objects.published().filter(pk=draft.pk).exists()

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+from django.core.management import call_command
+
+from linernotes.cli import EVERYDAY_COMMANDS, _point_site_url_at_demo, main
+from linernotes.content.models import Author, Category, CategoryAlias, Page, Post
+from linernotes.demo.loader import SEED_FILE, load_demo
+from tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rerender_updates_stale_html_and_dry_run_saves_nothing() -> None:
+    post = PostFactory.create(body="Some *emphasis*.")
+    Post.objects.filter(pk=post.pk).update(body_html="<p>stale</p>")
+    out = io.StringIO()
+    call_command("rerender", "--dry-run", stdout=out)
+    assert "1 posts and pages would change" in out.getvalue()
+    assert Post.objects.get(pk=post.pk).body_html == "<p>stale</p>"
+    call_command("rerender", stdout=io.StringIO())
+    assert "<em>emphasis</em>" in Post.objects.get(pk=post.pk).body_html
+
+
+def test_demo_loads_seed_and_written_posts_idempotently(settings) -> None:
+    first = load_demo()
+    second = load_demo()
+    assert first == second
+    seed_count = len(__import__("json").loads(SEED_FILE.read_text())["posts"])
+    assert first.posts >= seed_count + 5
+    assert Post.objects.published().count() == first.posts
+    link_posts = Post.objects.exclude(external_url="")
+    assert link_posts.count() == seed_count
+    assert all(p.summary or not p.body for p in link_posts)
+    written = Post.objects.filter(external_url="")
+    assert written.count() >= 5
+    assert all(p.word_count > 300 for p in written)
+    assert CategoryAlias.objects.get(slug="maching-learning").category.slug == "machine-learning"
+    assert Category.objects.count() == 16
+    assert Page.objects.in_navigation().exists()
+    assert Author.objects.filter(name="Federica Luraschi", role="Senior Data Scientist").exists()
+    hero = written.exclude(hero_image="").first()
+    assert hero is not None
+    assert hero.hero_image_width
+    assert hero.hero_image_alt
+
+
+def test_demo_command_prepares_without_serving(settings) -> None:
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    assert "Demo ready" in out.getvalue()
+    assert Post.objects.published().exists()
+
+
+def test_cli_help_lists_the_everyday_commands(capsys) -> None:
+    main(["--help"])
+    text = capsys.readouterr().out
+    assert text.startswith("usage: linernotes")
+    for name in EVERYDAY_COMMANDS:
+        assert f"  {name}" in text
+
+
+@pytest.mark.parametrize("command", ["demo", "rerender", "serve"])
+def test_every_project_command_has_help(command: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert f"usage: linernotes {command}" in capsys.readouterr().out
+
+
+def test_settings_checks_report_a_bad_site_url(settings) -> None:
+    from linernotes.config.checks import check_debug_in_production, check_site_url
+
+    assert check_site_url() == []
+    settings.LINERNOTES_SITE_URL = "blog.example.com/path"
+    assert [message.id for message in check_site_url()] == ["linernotes.E001"]
+    settings.LINERNOTES_SITE_URL = "https://blog.example.com"
+    settings.DEBUG = True
+    assert [message.id for message in check_debug_in_production()] == ["linernotes.W001"]
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ([], "http://127.0.0.1:8000"),
+        (["--port", "8123"], "http://127.0.0.1:8123"),
+        (["--port=9000", "--host", "0.0.0.0"], "http://0.0.0.0:9000"),
+    ],
+)
+def test_demo_links_follow_its_address(monkeypatch, options: list[str], expected: str) -> None:
+    monkeypatch.delenv("LINERNOTES_SITE_URL", raising=False)
+    _point_site_url_at_demo(options)
+    assert os.environ["LINERNOTES_SITE_URL"] == expected

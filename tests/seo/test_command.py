@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from linernotes.seo.models import Match, Redirect
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("redirects", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_add_list_test_and_remove(client: Client) -> None:
+    assert "Saved /old/ → /new/" in run("add", "/old/", "/new/")
+    assert "Saved" in run("add", r"^/blog/(.*)$", "/$1", "--regex", "--status", "302")
+    assert "Saved" in run("add", "/retired/", "--status", "410")
+    listing = run("list").splitlines()
+    assert listing == [
+        "301  exact  /old/ → /new/  (manual, 0 hits)",
+        "410  exact  /retired/ → -  (manual, 0 hits)",
+        "302  regex  ^/blog/(.*)$ → /$1  (manual, 0 hits)",
+    ]
+    assert run("test", "/blog/hello/") == "302 → /hello/\n"
+    assert run("test", "/retired/") == "410 Gone\n"
+    assert run("test", "/elsewhere/") == "No rule: the address stays a 404.\n"
+    assert client.get("/blog/hello/")["Location"] == "/hello/"
+
+    assert "Would remove 1 rule(s)." in run("remove", "/old/", "--dry-run")
+    assert Redirect.objects.filter(old_path="/old/").exists()
+    assert "Removed 1 rule(s)." in run("remove", "/old/")
+    assert not Redirect.objects.filter(old_path="/old/").exists()
+
+
+def test_add_replaces_the_rule_for_the_same_path() -> None:
+    run("add", "/old/", "/first/")
+    run("add", "/old/", "/second/")
+    assert list(Redirect.objects.values_list("old_path", "new_path", "match")) == [
+        ("/old/", "/second/", Match.EXACT)
+    ]
+
+
+def test_invalid_rules_are_reported() -> None:
+    with pytest.raises(CommandError, match="repeated group"):
+        run("add", r"^/(a+)+$", "/x/", "--regex")
+    with pytest.raises(CommandError, match="410 Gone"):
+        run("add", "/old/")
+    assert not Redirect.objects.exists()
