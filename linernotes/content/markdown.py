@@ -98,6 +98,7 @@ def _render_image(
         if size is not None and size[0] > 0 and size[1] > 0:
             token.attrSet("width", str(int(size[0])))
             token.attrSet("height", str(int(size[1])))
+    token.attrSet("decoding", "async")
     return self.image(tokens, idx, options, env)
 
 

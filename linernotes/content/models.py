@@ -37,7 +37,9 @@ class Category(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(
-        default=0, help_text="Lower numbers come first where categories are listed by hand."
+        default=0,
+        help_text="Lower numbers come first in the category filter and category lists; "
+        "equal numbers sort by name.",
     )
     colour = models.CharField(
         max_length=7,
@@ -47,7 +49,7 @@ class Category(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["position", "name"]
         verbose_name_plural = "categories"
 
     def __str__(self) -> str:
@@ -100,7 +102,8 @@ class Author(models.Model):
         null=True,
         blank=True,
         related_name="author",
-        help_text="Leave empty for guest authors without an account.",
+        limit_choices_to={"is_staff": True},
+        help_text="The staff account of this author; leave empty for guest authors.",
     )
 
     class Meta:

@@ -34,13 +34,13 @@ REMOVED_WITH_CONTENT = frozenset(
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     **{heading: {"id"} for heading in _HEADINGS},
     "a": {"href", "title", "id", "class", "aria-label"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "alt", "title", "width", "height", "decoding"},
     "th": {"style", "colspan", "rowspan", "scope"},
     "td": {"style", "colspan", "rowspan"},
     "ol": {"start", "class"},
     "ul": {"class"},
     "li": {"id", "class"},
-    "input": {"checked", "class"},
+    "input": {"checked", "class", "type"},
     "code": {"class"},
     "span": {"class"},
     "div": {"class", "data-language"},
@@ -52,12 +52,12 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "details": {"open"},
 }
 
-# Forced values: images load lazily, and task-list checkboxes are display-only whatever the
-# author wrote (an <input> without a type would otherwise be a text field).
-FORCED_ATTRIBUTES = {
-    "img": {"loading": "lazy", "decoding": "async"},
-    "input": {"type": "checkbox", "disabled": "disabled"},
-}
+# Forced values: images load lazily, and inputs are display-only whatever the author wrote.
+# One per tag, because nh3 adds forced attributes in a per-process random order, and stored
+# HTML must not change between two renders of the same source. Attributes that may only take
+# one value but need not be present are pinned in _filter_attribute instead.
+FORCED_ATTRIBUTES = {"img": {"loading": "lazy"}, "input": {"disabled": "disabled"}}
+_PINNED_VALUES = {("img", "decoding"): "async", ("input", "type"): "checkbox"}
 
 # "data" is only here so raster images can be inlined; _filter_attribute rejects it elsewhere.
 URL_SCHEMES = frozenset({"http", "https", "mailto", "data"})
@@ -134,6 +134,8 @@ def _filter_style(value: str) -> str | None:
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if (tag, attribute) in _PINNED_VALUES:
+        return _PINNED_VALUES[tag, attribute]
     if attribute == "class":
         return _filter_classes(tag, value)
     if attribute == "style":

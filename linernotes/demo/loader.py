@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from linernotes.content import services
-from linernotes.content.models import Author, Category, CategoryAlias, Page, Post
+from linernotes.content.models import Author, Category, CategoryAlias, Page, Post, Status
 
 DEMO_DIR = Path(__file__).resolve().parent
 SEED_FILE = DEMO_DIR / "fixtures" / "seed_posts.json"
@@ -107,41 +107,55 @@ def _credits(people: list[dict[str, str]]) -> list[services.Credit]:
     return credits
 
 
-def _publish(
-    post: Post,
+def _load_post(
+    slug: str,
+    values: dict[str, Any],
     when: datetime,
     names: list[str],
     people: list[dict[str, str]],
     categories: dict[str, Category],
 ) -> None:
-    services.publish_post(post=post, at=when)
+    post = Post.objects.filter(slug=slug).first() or Post(slug=slug)
+    # Unchanged posts are not saved again, so loading twice leaves "updated" dates alone.
+    changed = (
+        post.pk is None
+        or post.status != Status.PUBLISHED
+        or post.published_at != when
+        or any(getattr(post, field) != value for field, value in values.items())
+    )
+    for field, value in values.items():
+        setattr(post, field, value)
+    if changed:
+        services.publish_post(post=post, at=when)
     services.set_post_categories(post=post, categories=[categories[name] for name in names])
     services.set_post_bylines(post=post, credits=_credits(people))
 
 
 def _load_seed_post(entry: dict[str, Any], categories: dict[str, Category]) -> None:
-    post = Post.objects.filter(slug=entry["slug"]).first() or Post(slug=entry["slug"])
-    post.title = entry["title"]
-    post.summary = entry["summary"]
-    post.external_url = entry["url"]
-    post.featured = bool(entry.get("featured"))
+    values = {
+        "title": entry["title"],
+        "summary": entry["summary"],
+        "external_url": entry["url"],
+        "featured": bool(entry.get("featured")),
+    }
     when = timezone.make_aware(datetime.combine(date.fromisoformat(entry["published"]), time(9)))
-    _publish(post, when, entry["categories"], entry["authors"], categories)
+    _load_post(entry["slug"], values, when, entry["categories"], entry["authors"], categories)
 
 
 def _load_markdown_post(path: Path, categories: dict[str, Category]) -> None:
     meta, body = split_front_matter(path.read_text(encoding="utf-8"), path)
-    post = Post.objects.filter(slug=meta["slug"]).first() or Post(slug=meta["slug"])
-    post.title = meta["title"]
-    post.body = body
-    post.summary = meta.get("summary", "")
-    post.featured = bool(meta.get("featured"))
+    values: dict[str, Any] = {
+        "title": meta["title"],
+        "body": body,
+        "summary": meta.get("summary", ""),
+        "featured": bool(meta.get("featured")),
+    }
     if meta.get("hero"):
-        post.hero_image = f"demo/{Path(meta['hero']).name}"
-        post.hero_image_alt = meta["hero_alt"]
+        values["hero_image"] = f"demo/{Path(meta['hero']).name}"
+        values["hero_image_alt"] = meta["hero_alt"]
     published = meta["published"]
     when = published if isinstance(published, datetime) else datetime.fromisoformat(published)
-    _publish(post, when, meta["categories"], meta["authors"], categories)
+    _load_post(meta["slug"], values, when, meta["categories"], meta["authors"], categories)
 
 
 def _load_page(path: Path) -> None:

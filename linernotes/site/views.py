@@ -5,9 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseNotFound,
@@ -43,11 +42,15 @@ def home(request: HttpRequest, page: int = 1) -> HttpResponse:
         return search_page(request)
     if is_explicit_first_page(request, page):
         return redirect(_home_url(1, request.GET.get("category", "")), permanent=True)
-    categories = list(Category.objects.order_by("name"))
-    active = _filter_category(categories, request.GET.get("category", ""))
+    categories = list(Category.objects.all())
+    slug = request.GET.get("category", "")
+    active = next((category for category in categories if category.slug == slug), None)
+    if slug and active is None:
+        alias = get_object_or_404(CategoryAlias.objects.select_related("category"), slug=slug)
+        return redirect(_home_url(page, alias.category.slug), permanent=True)
     published = Post.objects.published()
-    # The featured post leads the page; it is hidden, not dropped, while a filter is on, so
-    # switching back to "All categories" in place can show it again.
+    # The featured post leads the first page and is left out of the grid. While a filter is
+    # on it is hidden, not dropped, so switching back to "All categories" in place shows it.
     featured = published.for_listing().order_by("-featured", "-published_at").first()
     if active is not None:
         posts = published.filter(categories=active)
@@ -58,7 +61,9 @@ def home(request: HttpRequest, page: int = 1) -> HttpResponse:
         request,
         "linernotes/home.html",
         {
-            "featured": featured,
+            "featured": featured if page == 1 else None,
+            # Without a visible featured image, the first card is the page's largest paint.
+            "featured_shown": page == 1 and featured is not None and active is None,
             "listing": listing,
             "categories": categories,
             "active_category": active,
@@ -68,15 +73,6 @@ def home(request: HttpRequest, page: int = 1) -> HttpResponse:
             "intro_text": settings.LINERNOTES_INTRO_TEXT,
         },
     )
-
-
-def _filter_category(categories: list[Category], slug: str) -> Category | None:
-    if not slug:
-        return None
-    for category in categories:
-        if category.slug == slug:
-            return category
-    raise Http404("No such category.")
 
 
 def _home_url(page: int, category_slug: str) -> str:
@@ -106,7 +102,7 @@ def category(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
         {
             "category": found,
             "listing": listing,
-            "categories": Category.objects.order_by("name"),
+            "categories": Category.objects.all(),
             "show_chips": False,
             "show_byline": True,
         },
@@ -138,8 +134,18 @@ def post_detail(request: HttpRequest, year: int, month: int, slug: str) -> HttpR
         # The post moved to another month (its date was edited): keep old links working.
         return redirect(post.get_absolute_url(), permanent=True)
     assert post.published_at is not None  # guaranteed by published()
-    older = published.filter(published_at__lt=post.published_at).order_by("-published_at").first()
-    newer = published.filter(published_at__gt=post.published_at).order_by("published_at").first()
+    # Ties on the publication time are broken by id, as in every listing, so no post is skipped.
+    same_time = Q(published_at=post.published_at)
+    older = (
+        published.filter(Q(published_at__lt=post.published_at) | same_time & Q(pk__lt=post.pk))
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    newer = (
+        published.filter(Q(published_at__gt=post.published_at) | same_time & Q(pk__gt=post.pk))
+        .order_by("published_at", "pk")
+        .first()
+    )
     related = (
         published.filter(categories__in=post.categories.all())
         .exclude(pk=post.pk)

@@ -78,3 +78,18 @@ def test_category_filter_swaps_the_grid_and_keeps_the_url(page: Page, demo_url: 
     page.reload()
     assert titles(page) == data
     assert page.locator('[data-filter="data"]').get_attribute("aria-current") == "page"
+
+
+def test_back_from_an_in_page_link_keeps_the_loaded_cards(page: Page, demo_url: str) -> None:
+    page.goto(demo_url + "/")
+    page.get_by_role("link", name="Load More").click()
+    page.wait_for_function(f"document.querySelectorAll('{CARD_TITLES}').length > 24")
+    loaded = titles(page)
+
+    page.locator(".skip-link").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(demo_url + "/#main")
+    page.go_back()
+    page.wait_for_url(demo_url + "/")
+    page.wait_for_timeout(300)  # a reload of the grid would have replaced it by now
+    assert titles(page) == loaded

@@ -76,3 +76,13 @@ def test_publish_action_publishes_drafts(editor: Client) -> None:
     )
     assert response.status_code == 302
     assert Post.objects.published().filter(pk=draft.pk).exists()
+
+
+def test_an_author_can_only_be_linked_to_a_staff_account(editor: Client) -> None:
+    User.objects.create_user("reader", "reader@example.com", "pw")
+    # The form's account box searches through the admin's autocomplete view.
+    response = editor.get(
+        "/admin/autocomplete/",
+        {"app_label": "content", "model_name": "author", "field_name": "user", "term": ""},
+    )
+    assert [result["text"] for result in response.json()["results"]] == ["editor"]

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 
 import pytest
 from django.core.management import call_command
@@ -9,7 +11,10 @@ from django.core.management import call_command
 from linernotes.cli import EVERYDAY_COMMANDS, _point_site_url_at_demo, main
 from linernotes.content.models import Author, Category, CategoryAlias, Page, Post
 from linernotes.demo.loader import SEED_FILE, load_demo
+from tests.conftest import SHARED_TESTDATA
 from tests.factories import PostFactory
+
+SEED_INVENTORY = SHARED_TESTDATA.parent / "reference" / "seed-site.md"
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +34,7 @@ def test_demo_loads_seed_and_written_posts_idempotently(settings) -> None:
     first = load_demo()
     second = load_demo()
     assert first == second
-    seed_count = len(__import__("json").loads(SEED_FILE.read_text())["posts"])
+    seed_count = len(json.loads(SEED_FILE.read_text())["posts"])
     assert first.posts >= seed_count + 5
     assert Post.objects.published().count() == first.posts
     link_posts = Post.objects.exclude(external_url="")
@@ -46,6 +51,29 @@ def test_demo_loads_seed_and_written_posts_idempotently(settings) -> None:
     assert hero is not None
     assert hero.hero_image_width
     assert hero.hero_image_alt
+
+
+def test_loading_the_demo_again_leaves_unchanged_posts_alone() -> None:
+    load_demo()
+    before = dict(Post.objects.values_list("slug", "updated_at"))
+    load_demo()
+    assert dict(Post.objects.values_list("slug", "updated_at")) == before
+
+
+def _inventory_titles(text: str) -> list[str]:
+    section = text.split("### 11.1", 1)[1].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| \d+ \| (.+?) \|", section, flags=re.MULTILINE)
+    return [" ".join(title.split()) for title in rows]
+
+
+def test_demo_has_every_titled_post_of_the_seed_inventory() -> None:
+    if not SEED_INVENTORY.is_file():
+        pytest.skip(f"the seed inventory is not at {SEED_INVENTORY}")
+    expected = _inventory_titles(SEED_INVENTORY.read_text(encoding="utf-8"))
+    assert len(expected) >= 50
+    fixture = json.loads(SEED_FILE.read_text(encoding="utf-8"))["posts"]
+    titles = {" ".join(post["title"].split()) for post in fixture}
+    assert [title for title in expected if title not in titles] == []
 
 
 def test_demo_command_prepares_without_serving(settings) -> None:

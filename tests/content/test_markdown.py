@@ -361,6 +361,32 @@ def test_imports_and_renders_without_django_settings() -> None:
     assert completed.stdout == "<p><em>ok</em></p>\n"
 
 
+def test_output_is_identical_across_processes() -> None:
+    # Hash maps are seeded per process; stored HTML must not depend on the seed, or every
+    # rerender would report changes that are not there.
+    source = '- [x] done\n- [ ] <input type="text">\n\n![A chart](/chart.png) <img src="/b.png">'
+    script = (
+        "import sys; from linernotes.content.markdown import render_markdown; "
+        "print(render_markdown(sys.stdin.read()).html, end='')"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=REPOSITORY,
+            input=source,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for _ in range(6)
+    }
+    assert len(outputs) == 1, outputs
+    tree = parse(outputs.pop())
+    assert [box.get("type") for box in tree.xpath("//input")] == ["checkbox"] * 3
+    assert all(box.get("disabled") is not None for box in tree.xpath("//input"))
+    assert [image.get("loading") for image in tree.xpath("//img")] == ["lazy", "lazy"]
+
+
 def test_stylesheet_covers_light_and_dark_themes() -> None:
     css = stylesheet()
     assert ".highlight .k {" in css

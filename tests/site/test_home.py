@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from linernotes.content.models import Status
+from linernotes.content.models import CategoryAlias, Status
 from tests.factories import CategoryFactory, PostFactory
 from tests.site.helpers import card_titles, parse
 
@@ -127,12 +127,48 @@ def test_category_filter_narrows_the_grid(client: Client, page_size: int) -> Non
     assert card_titles(rest) == [data_posts[0].title]
 
 
-def test_filter_lists_every_category_alphabetically(client: Client) -> None:
-    for name in ["Web", "Backstage", "Data"]:
-        CategoryFactory.create(name=name, slug=name.lower())
+def test_filter_lists_categories_by_position_then_name(client: Client) -> None:
+    for name, position in [("Web", 0), ("Backstage", 0), ("Data", 0), ("Zeta", 0), ("Mobile", 1)]:
+        CategoryFactory.create(name=name, slug=name.lower(), position=position)
+    CategoryFactory.create(name="Announcements", slug="announcements", position=2)
     page = parse(client.get("/"))
     labels = [a.get_text() for a in page.select(".filter__item")]
-    assert labels == ["All categories", "Backstage", "Data", "Web"]
+    assert labels == [
+        "All categories",
+        *("Backstage", "Data", "Web", "Zeta", "Mobile", "Announcements"),
+    ]
+
+
+def test_an_old_category_slug_in_the_filter_redirects(client: Client) -> None:
+    machine_learning = CategoryFactory.create(name="Machine Learning", slug="machine-learning")
+    CategoryAlias.objects.create(slug="maching-learning", category=machine_learning)
+    response = client.get("/page/2/", {"category": "maching-learning"})
+    assert response.status_code == 301
+    assert response["Location"] == "/page/2/?category=machine-learning"
+
+
+def test_featured_post_leads_only_the_first_page(client: Client, page_size: int) -> None:
+    posts = [PostFactory.create() for _ in range(2 * page_size + 1)]
+    first, second = parse(client.get("/")), parse(client.get("/page/2/"))
+    assert first.select_one("#featured-title").get_text(strip=True) == posts[-1].title
+    assert second.select_one(".featured") is None
+    assert posts[-1].title not in card_titles(second)
+    # Without the featured image above it, the first card is the image to load first.
+    images = second.select("main img")
+    assert images[0].get("fetchpriority") == "high"
+    assert all(image.get("loading") == "lazy" for image in images[1:])
+    assert second.select_one(".cards-region .newer a")["href"] == "/"
+
+
+def test_with_a_filter_on_the_first_card_loads_first(client: Client) -> None:
+    data = CategoryFactory.create(name="Data", slug="data")
+    for _ in range(3):
+        PostFactory.create(categories=[data])
+    page = parse(client.get("/", {"category": "data"}))
+    featured_image = page.select_one(".featured img")
+    assert featured_image["loading"] == "lazy"
+    first_card_image = page.select_one("#cards img")
+    assert first_card_image.get("fetchpriority") == "high"
 
 
 def test_drafts_and_future_posts_never_appear(client: Client) -> None:
@@ -173,6 +209,11 @@ def test_home_query_count_does_not_grow_with_cards(
         client.get("/")
     with django_assert_num_queries(HOME_QUERIES):
         client.get("/page/2/")
+    with django_assert_num_queries(HOME_QUERIES):
+        client.get("/", {"category": "data"})
+    # The fragment "Load More" fetches renders no navigation.
+    with django_assert_num_queries(HOME_QUERIES - 1):
+        client.get("/page/2/", {"fragment": "cards"})
 
 
 # categories, featured (+2 prefetches), count, cards (+2 prefetches), navigation pages

@@ -62,6 +62,14 @@ def test_previous_next_and_related_posts(client: Client) -> None:
     assert list(response.context["related"]) == [older, newer]
 
 
+def test_posts_published_at_the_same_time_link_to_each_other(client: Client) -> None:
+    moment = timezone.now() - timedelta(days=1)
+    first, second, third = (PostFactory.create(published_at=moment) for _ in range(3))
+    page = parse(client.get(second.get_absolute_url()))
+    assert page.select_one('.post-nav a[rel="prev"]')["href"] == first.get_absolute_url()
+    assert page.select_one('.post-nav a[rel="next"]')["href"] == third.get_absolute_url()
+
+
 def test_link_post_points_to_the_original_article(client: Client) -> None:
     post = PostFactory.create(
         body="",

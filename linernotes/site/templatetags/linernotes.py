@@ -28,14 +28,11 @@ def hero_image(post: Post, *, eager: bool = False, decorative: bool = False) -> 
     else:
         src = reverse("site:placeholder", args=[post.slug])
         width, height, alt = WIDTH, HEIGHT, ""
+    # An image whose size is unknown gets no dimensions rather than empty, invalid ones.
+    size = format_html(' width="{}" height="{}"', width, height) if width and height else ""
     loading = 'fetchpriority="high"' if eager else 'loading="lazy"'
     return format_html(
-        '<img src="{}" width="{}" height="{}" alt="{}" decoding="async" {}>',
-        src,
-        width or "",
-        height or "",
-        alt,
-        SafeString(loading),
+        '<img src="{}"{} alt="{}" decoding="async" {}>', src, size, alt, SafeString(loading)
     )
 
 

@@ -52,12 +52,23 @@
     if (featured) featured.hidden = Boolean(slug);
   }
 
+  function categoryOf(href) {
+    return new URL(href, window.location.href).searchParams.get("category") || "";
+  }
+  let shown = categoryOf(window.location.href);
+
   async function showFilter(href, push) {
-    const slug = new URL(href, window.location.href).searchParams.get("category") || "";
+    const slug = categoryOf(href);
+    if (!slug && !featured) {
+      // Only the first page has the featured post: load it whole rather than a grid without it.
+      window.location.assign(href);
+      return;
+    }
     try {
       const doc = await fetchCards(href);
       region.replaceChildren(...Array.from(doc.body.childNodes));
       markFilter(slug);
+      shown = slug;
       if (push) window.history.pushState({ category: slug }, "", href);
     } catch (error) {
       window.location.assign(href);
@@ -79,7 +90,10 @@
     }
   });
 
+  // The grid is fetched again only when the entry shows another filter: moving between
+  // entries of the same filter (a skip link's #main and back) keeps the cards "Load More" added.
   window.addEventListener("popstate", function () {
+    if (categoryOf(window.location.href) === shown) return;
     showFilter(window.location.href, false);
   });
 })();
