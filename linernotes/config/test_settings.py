@@ -20,6 +20,9 @@ STORAGES = {
 _test_database_url = os.environ.get("LINERNOTES_TEST_DATABASE_URL", "").strip()
 if _test_database_url:
     DATABASES = {"default": dj_database_url.parse(_test_database_url)}
+    # A test database of this run's own: two runs at once against one server would otherwise
+    # create and drop the same "test_<name>" under each other.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_linernotes_{os.getpid()}"}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 

@@ -68,6 +68,7 @@ class PostAdmin(admin.ModelAdmin[Post]):
         ("Categories", {"fields": ["categories", "primary_category"]}),
         ("Hero image", {"fields": ["hero_image", "hero_image_alt"]}),
         ("Link post", {"fields": ["external_url"], "classes": ["collapse"]}),
+        ("Search engines", {"fields": ["noindex"], "classes": ["collapse"]}),
         ("Statistics", {"fields": ["word_count"], "classes": ["collapse"]}),
     ]
 

@@ -134,6 +134,12 @@ class PostQuerySet(models.QuerySet["Post"]):
         )
 
 
+NOINDEX_HELP = (
+    "Asks search engines not to index the page and leaves it out of the sitemap. Readers, "
+    "feeds and the site's own search still see it."
+)
+
+
 class Post(models.Model):
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=250, unique=True)
@@ -172,6 +178,7 @@ class Post(models.Model):
         Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="primary_posts"
     )
     authors = models.ManyToManyField(Author, through="Byline", related_name="posts")
+    noindex = models.BooleanField("hide from search engines", default=False, help_text=NOINDEX_HELP)
 
     objects = PostQuerySet.as_manager()
 
@@ -291,6 +298,7 @@ class Page(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     show_in_navigation = models.BooleanField(default=True)
     navigation_order = models.PositiveIntegerField(default=0)
+    noindex = models.BooleanField("hide from search engines", default=False, help_text=NOINDEX_HELP)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PageQuerySet.as_manager()

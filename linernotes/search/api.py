@@ -18,6 +18,8 @@ def outcome_payload(outcome: SearchOutcome) -> dict[str, Any]:
     listing = outcome.listing
     return {
         "query": outcome.query.text,
+        # False for a query of exclusions only (-draft), which finds nothing by design.
+        "has_words": not outcome.query.is_empty,
         "count": listing.count,
         "page": listing.page.number,
         "pages": listing.page.paginator.num_pages,
@@ -31,6 +33,7 @@ def result_payload(result: SearchResult) -> dict[str, Any]:
     assert post.published_at is not None  # search only returns published posts
     return {
         "title": post.title,
+        "title_html": str(result.title_html),
         "url": absolute(post.get_absolute_url()),
         "published": timezone.localtime(post.published_at).isoformat(),
         "excerpt": post.excerpt,

@@ -35,7 +35,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         outcome = search(params, lambda n: _address(request.path, params.query_string(text_key, n)))
     except InvalidSearch as problem:
         raise Http404(str(problem)) from None
-    found = outcome.listing.count > 0
     response = render(
         request,
         "search/results.html",
@@ -46,7 +45,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "filters": outcome.filters,
             "options": filter_options(),
             "clear_filters_url": _address(request.path, params.without_filters(text_key)),
-            "recent_posts": [] if found else Post.objects.published()[:SUGGESTED_POSTS],
+            # Shown when nothing matches, and kept for live results that stop matching.
+            "recent_posts": Post.objects.published()[:SUGGESTED_POSTS],
             "noindex": True,
         },
     )

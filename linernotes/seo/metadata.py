@@ -8,6 +8,7 @@ templates show, and this reads the same objects.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -21,6 +22,7 @@ from django.utils.translation import to_locale
 
 from linernotes.content.models import Author, Category, Page, Post
 from linernotes.content.text import cut_at_word
+from linernotes.search.service import SearchOutcome
 from linernotes.seo.feed_content import (
     FeedKind,
     FeedScope,
@@ -47,6 +49,7 @@ class PageKind(StrEnum):
     AUTHOR = "author"
     POST = "post"
     PAGE = "page"
+    SEARCH = "search"
     OTHER = "other"
 
 
@@ -113,7 +116,9 @@ def compose_title(*parts: str) -> str:
     """``Part · Part · Site``, without ever naming the site twice."""
     site = settings.LINERNOTES_SITE_NAME
     kept = [part for part in parts if part]
-    if site.casefold() not in " · ".join(kept).casefold():
+    # As a whole name: a site called "Dev" still ends the title "DevOps tips".
+    named = re.compile(rf"(?<!\w){re.escape(site)}(?!\w)", re.IGNORECASE)
+    if not named.search(" · ".join(kept)):
         kept.append(site)
     return " · ".join(kept)
 
@@ -123,7 +128,10 @@ def describe_page(context: Context) -> PageMetadata:
     post, page = _typed(context, "post", Post), _typed(context, "page", Page)
     category, author = _typed(context, "category", Category), _typed(context, "author", Author)
     listing = _typed(context, "listing", Listing)
-    if post is not None:
+    outcome = _typed(context, "outcome", SearchOutcome)
+    if outcome is not None:
+        meta = _search_metadata(outcome)
+    elif post is not None:
         meta = _post_metadata(post)
     elif page is not None:
         meta = _page_metadata(page)
@@ -173,7 +181,7 @@ def _post_metadata(post: Post) -> PageMetadata:
         description=cut_at_word(post.excerpt, DESCRIPTION_LENGTH)
         or settings.LINERNOTES_SITE_TAGLINE,
         url=url,
-        indexable=True,
+        indexable=not post.noindex,
         image=post_image(post),
         breadcrumbs=[*crumbs, Crumb(post.title, url)],
         post=post,
@@ -189,7 +197,7 @@ def _page_metadata(page: Page) -> PageMetadata:
         title=compose_title(page.title),
         description=text or settings.LINERNOTES_SITE_TAGLINE,
         url=url,
-        indexable=True,
+        indexable=not page.noindex,
         image=default_image(),
         breadcrumbs=[_home_crumb(), Crumb(page.title, url)],
         page=page,
@@ -265,6 +273,27 @@ def _home_metadata(context: Context, listing: Listing) -> PageMetadata:
         indexable=True,
         image=_first_image(featured, *posts[:1]),
         breadcrumbs=[_home_crumb()],
+        listed_posts=posts,
+    )
+
+
+def _search_metadata(outcome: SearchOutcome) -> PageMetadata:
+    listing, text = outcome.listing, outcome.query.text
+    number = listing.page.number
+    url = absolute_url(listing.page_url(number))
+    headline = f"Search results for “{text}”" if text else "Search"
+    site = settings.LINERNOTES_SITE_NAME
+    posts = [result.post for result in listing.results]
+    return PageMetadata(
+        kind=PageKind.SEARCH,
+        headline=headline,
+        title=compose_title(headline, f"Page {number}" if number > 1 else ""),
+        description=f"Posts on {site} that match “{text}”." if text else f"Search {site}.",
+        url=url,
+        # Result pages are endless variations of the listings; the posts are indexed instead.
+        indexable=False,
+        image=_first_image(*posts[:1]),
+        breadcrumbs=[_home_crumb(), Crumb(headline, url)],
         listed_posts=posts,
     )
 

@@ -1,8 +1,9 @@
 """Sitemap sections: posts, categories, authors and pages, each address with its lastmod.
 
 Only what readers may see and what search engines should index is listed: published posts
-that live here (link posts point elsewhere), categories and authors with published posts,
-the home page and published static pages. Paginated and search pages are left out.
+that live here (link posts point elsewhere) and are not marked noindex, categories and authors
+with published posts, the home page and published static pages that are not marked noindex.
+Paginated and search pages are left out.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class SiteSitemap(Sitemap[Any]):
 
 
 def _indexable_posts() -> PostQuerySet:
-    return Post.objects.published().filter(external_url="")
+    return Post.objects.published().filter(external_url="", noindex=False)
 
 
 class PostSitemap(SiteSitemap):
@@ -58,17 +59,15 @@ class PostSitemap(SiteSitemap):
 class _ArchiveSitemap(SiteSitemap):
     """Archives (categories, authors) that list at least one published post."""
 
+    model: type[Category] | type[Author]
     # The relation from the archive to its posts, and from a post back to its archives.
     posts_lookup = ""
     archives_lookup = ""
 
-    def archives(self) -> QuerySet[Any]:
-        raise NotImplementedError
-
     def items(self) -> QuerySet[Any]:
         # Filtering before annotating makes the maxima count only the published posts.
         return (
-            self.archives()
+            self.model.objects.all()
             .filter(**{f"{self.posts_lookup}__in": Post.objects.published()})
             .annotate(
                 latest_update=Max(f"{self.posts_lookup}__updated_at"),
@@ -93,19 +92,15 @@ class _ArchiveSitemap(SiteSitemap):
 
 
 class CategorySitemap(_ArchiveSitemap):
+    model = Category
     posts_lookup = "posts"
     archives_lookup = "categories"
 
-    def archives(self) -> QuerySet[Category]:
-        return Category.objects.all()
-
 
 class AuthorSitemap(_ArchiveSitemap):
+    model = Author
     posts_lookup = "bylines__post"
     archives_lookup = "bylines"
-
-    def archives(self) -> QuerySet[Author]:
-        return Author.objects.all()
 
 
 @dataclass(frozen=True)
@@ -119,7 +114,7 @@ class PageSitemap(SiteSitemap):
 
     def items(self) -> list[PageEntry]:
         home = PageEntry(reverse("site:home"), self._latest_post())
-        pages = Page.objects.published().order_by("slug")
+        pages = Page.objects.published().filter(noindex=False).order_by("slug")
         return [home, *(PageEntry(page.get_absolute_url(), page.updated_at) for page in pages)]
 
     def location(self, entry: PageEntry) -> str:

@@ -113,7 +113,8 @@ def _web_page(meta: PageMetadata, page_type: str) -> Node:
 
 
 def _collection_nodes(meta: PageMetadata) -> list[Node]:
-    page = _web_page(meta, "CollectionPage")
+    page_type = "SearchResultsPage" if meta.kind is PageKind.SEARCH else "CollectionPage"
+    page = _web_page(meta, page_type)
     page["mainEntity"] = _ref(f"{meta.url}#itemlist")
     item_list = {
         "@type": "ItemList",
@@ -227,4 +228,5 @@ _PAGE_NODES = {
     PageKind.AUTHOR: _profile_nodes,
     PageKind.POST: _post_nodes,
     PageKind.PAGE: _static_page_nodes,
+    PageKind.SEARCH: _collection_nodes,
 }

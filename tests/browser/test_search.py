@@ -40,6 +40,8 @@ def test_results_update_while_typing(page: Page, demo_url: str) -> None:
     expect(page.locator(".search-result__title a")).to_have_text(
         "Analyzing Volatile Memory on a Google Kubernetes Engine Node"
     )
+    # The word being typed is highlighted in the title, as on the server's page.
+    expect(page.locator(".search-result__title mark")).to_have_text("Kubernetes")
     expect(page).to_have_url(re.compile(r"/search/\?q=kubernet$"))
     expect(page.locator("h1")).to_have_text("Search results for “kubernet”")
 
@@ -52,3 +54,19 @@ def test_results_update_while_typing(page: Page, demo_url: str) -> None:
     field.fill("zeppelin airship")
     expect(status).to_have_text("No results for “zeppelin airship”.")
     expect(page.locator(".search-result")).to_have_count(0)
+    # What the server shows when nothing matches comes back in place: tips, posts, categories.
+    empty = page.locator("#search-empty")
+    expect(empty.locator("h2")).to_have_text("No posts match")
+    expect(empty.locator(".search-empty__tips")).to_be_visible()
+    expect(empty.locator(".search-suggestions__posts a").first).to_be_visible()
+    expect(empty.locator(".search-suggestions__categories a").first).to_be_visible()
+
+    field.fill("-zeppelin")
+    expect(empty.get_by_text("Add a word to look for")).to_be_visible()
+    field.fill("")
+    expect(empty.locator("h2")).to_have_text("Looking for something?")
+    expect(empty.locator(".search-empty__tips")).to_be_hidden()
+
+    field.fill("fleet management")
+    expect(page.locator(".search-result").first).to_be_visible()
+    expect(empty).to_be_hidden()

@@ -56,8 +56,10 @@ def get_json(client: Client, query: str, status: int = 200) -> dict[str, Any]:
 @pytest.mark.usefixtures("posts")
 def test_results_carry_everything_a_result_shows(client: Client) -> None:
     payload = get_json(client, "q=lag")
-    assert {key: payload[key] for key in ("query", "count", "page", "pages", "next")} == {
+    keys = ("query", "has_words", "count", "page", "pages", "next")
+    assert {key: payload[key] for key in keys} == {
         "query": "lag",
+        "has_words": True,
         "count": 1,
         "page": 1,
         "pages": 1,
@@ -65,6 +67,7 @@ def test_results_carry_everything_a_result_shows(client: Client) -> None:
     }
     (result,) = payload["results"]
     assert result["title"] == "Kafka consumer lag"
+    assert result["title_html"] == "Kafka consumer <mark>lag</mark>"
     assert result["url"] == f"{SITE}/2024/03/kafka-consumer-lag/"
     assert datetime.fromisoformat(result["published"]) == datetime(2024, 3, 5, 12, tzinfo=UTC)
     assert result["excerpt"] == "How we keep up."
@@ -108,6 +111,8 @@ def test_partial_queries_match_the_word_being_typed(client: Client) -> None:
 def test_an_empty_query_has_no_results(client: Client) -> None:
     payload = get_json(client, "q=")
     assert (payload["count"], payload["results"], payload["next"]) == (0, [], None)
+    exclusions = get_json(client, "q=-kafka")
+    assert (exclusions["count"], exclusions["has_words"]) == (0, False)
 
 
 @pytest.mark.usefixtures("posts")

@@ -39,7 +39,12 @@ def kafka_posts(backend: SearchBackend, settings: LazySettings) -> None:
             categories=[web],
             published_at=datetime(year, 6, 1, 12, tzinfo=UTC),
         )
-    PostFactory.create(title="Unrelated", body="Nothing here.", categories=[web])
+    PostFactory.create(
+        title="Unrelated",
+        body="Nothing here.",
+        categories=[web],
+        published_at=datetime(2024, 6, 10, 12, tzinfo=UTC),
+    )
     PostFactory.create(title="Kafka draft", status=Status.DRAFT, published_at=None)
     rebuild_index()
 
@@ -173,10 +178,11 @@ def test_the_page_costs_a_fixed_number_of_queries(
 ) -> None:
     settings.LINERNOTES_PAGE_SIZE = 24
     # Ranked hits with their total, marked text; posts, categories, bylines; the three
-    # filter lists; the navigation pages.
-    with django_assert_num_queries(9):
+    # filter lists; the latest posts of the (hidden) "no results" suggestions; the navigation.
+    with django_assert_num_queries(10):
         page = parse(client.get("/search/?q=kafka"))
     assert len(result_titles(page)) == 3
+    assert page.select_one("#search-empty").has_attr("hidden")
 
 
 def test_the_header_has_a_labelled_search_form(client: Client) -> None:

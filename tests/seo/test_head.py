@@ -7,6 +7,8 @@ from bs4 import BeautifulSoup, Tag
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from linernotes.search.indexer import rebuild_index
+from linernotes.seo.metadata import compose_title
 from tests.factories import CategoryFactory, PageFactory, PostFactory
 from tests.seo.pages import (
     INDEX_ROBOTS,
@@ -220,6 +222,18 @@ def test_not_found_page_is_noindex_without_canonical(client: Client, site: Sampl
     assert meta(head, "og:image") == f"{SITE}/social-image.png"
 
 
+def test_posts_and_pages_marked_noindex_ask_not_to_be_indexed(
+    client: Client, site: SampleSite
+) -> None:
+    post = PostFactory.create(noindex=True)
+    page = PageFactory.create(slug="unlisted", noindex=True)
+    for url in (post.get_absolute_url(), page.get_absolute_url()):
+        head = head_of(client, url)
+        assert meta(head, "robots") == "noindex, follow"
+        assert links(head, "canonical") == []
+    assert meta(head_of(client, site.post.get_absolute_url()), "robots") == INDEX_ROBOTS
+
+
 def test_noindex_context_turns_indexing_off(rf: Any, site: SampleSite) -> None:
     from django.template import engines
 
@@ -237,6 +251,32 @@ def test_the_site_name_never_appears_twice(client: Client, site: SampleSite) -> 
     for url in ("/us/", "/category/news/"):
         title = head_of(client, url).title.get_text()
         assert title.count(SITE_NAME) == 1, title
+
+
+def test_search_results_are_described_and_not_indexed(client: Client, site: SampleSite) -> None:
+    rebuild_index()
+    head = head_of(client, "/?s=monolith&page=1")
+    title = f"Search results for “monolith” · {SITE_NAME}"
+    assert [tag.get_text() for tag in head.find_all("title")] == [title]
+    assert meta(head, "og:title") == "Search results for “monolith”"
+    assert meta(head, "og:url") == f"{SITE}/?s=monolith"
+    assert meta(head, "description") == f"Posts on {SITE_NAME} that match “monolith”."
+    assert meta(head, "robots") == "noindex, follow"
+    assert links(head, "canonical") == []
+    # The preview image is the first result's.
+    assert site.post.title in meta(head, "og:image:alt")
+
+
+def test_searching_for_the_site_name_names_it_once(client: Client, site: SampleSite) -> None:
+    for url in (f"/?s={SITE_NAME}", f"/search/?q={SITE_NAME}"):
+        title = head_of(client, url).title.get_text()
+        assert title.count(SITE_NAME) == 1, title
+
+
+def test_the_site_name_is_matched_as_a_whole_name(settings: Any) -> None:
+    settings.LINERNOTES_SITE_NAME = "Dev"
+    assert compose_title("DevOps tips") == "DevOps tips · Dev"
+    assert compose_title("News from dev", "Page 2") == "News from dev · Page 2"
 
 
 def test_twitter_site_and_settings_driven_images(

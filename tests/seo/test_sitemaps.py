@@ -64,8 +64,10 @@ def site_content() -> dict[str, Any]:
         categories=[only_drafts],
         authors=[ghost],
     )
+    PostFactory.create(slug="thank-you", noindex=True)
     about = PageFactory.create(slug="about", title="About")
     PageFactory.create(slug="hidden-page", status=Status.DRAFT)
+    PageFactory.create(slug="unlisted", title="Unlisted", noindex=True)
     return {"post": post, "link": link, "about": about}
 
 
@@ -88,7 +90,8 @@ def test_sections_list_only_indexable_addresses(
     authors = entries(fetch(client, "/sitemap-authors.xml", "sitemap.xsd"))
     pages = entries(fetch(client, "/sitemap-pages.xml", "sitemap.xsd"))
 
-    # Drafts, scheduled posts and link posts (whose content lives elsewhere) are left out.
+    # Drafts, scheduled posts, link posts (whose content lives elsewhere) and posts and pages
+    # marked noindex are left out.
     assert list(posts) == [f"{SITE}/2024/09/visible/"]
     # Only archives with published posts (link posts count: the archive lists them).
     assert list(categories) == [f"{SITE}/category/platform/"]

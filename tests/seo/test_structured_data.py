@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from linernotes.search.indexer import rebuild_index
 from tests.seo.pages import SITE, SITE_NAME, SampleSite, build_sample_site, head_of
 from tests.seo.validators import expand_json_ld, json_ld_of, types_of, value, values
 
@@ -93,6 +94,22 @@ def test_listings_are_collection_pages(
     assert len(listed) == value(item_list, "numberOfItems") == 2
     assert all(address.startswith(f"{SITE}/2024/") for address in listed)
     assert_primary_image(nodes, page_url, value(nodes[value(page, "image")], "url"))
+
+
+def test_search_results_page_lists_the_results(client: Client, site: SampleSite) -> None:
+    rebuild_index()
+    page_url = f"{SITE}/search/?q=monolith"
+    nodes = graph(client, "/search/?q=monolith")
+    page = nodes[page_url]
+    assert types_of(page) == {"SearchResultsPage"}
+    assert value(page, "isPartOf") == WEBSITE
+    headline = "Search results for “monolith”"
+    assert_breadcrumbs(
+        nodes[value(page, "breadcrumb")], [("Home", f"{SITE}/"), (headline, page_url)]
+    )
+    item_list = nodes[value(page, "mainEntity")]
+    listed = [value(item, "url") for item in item_list["http://schema.org/itemListElement"]]
+    assert listed == [f"{SITE}{site.post.get_absolute_url()}"]
 
 
 def test_post_is_a_blog_posting_with_every_author(client: Client, site: SampleSite) -> None:

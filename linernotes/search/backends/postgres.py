@@ -21,7 +21,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db.models import Count, F, Value, Window
+from django.db.models import Count, F, Func, IntegerField, Value, Window
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Left, Replace, Right
 
@@ -104,12 +104,25 @@ def _with_ellipses(passage: str, opening: str, ending: str) -> str:
     return passage
 
 
+def required_part(query: ParsedQuery) -> SearchQueryCombinable:
+    return reduce(and_, (_clause_query(clause) for clause in query.required))
+
+
 def tsquery(query: ParsedQuery) -> SearchQueryCombinable:
     """The tsquery for ``query``: every required clause, and none of the excluded ones."""
-    combined = reduce(and_, (_clause_query(clause) for clause in query.required))
+    combined = required_part(query)
     for clause in query.excluded:
         combined = combined & ~_clause_query(clause)
     return combined
+
+
+def has_required_words(query: ParsedQuery) -> Func:
+    """Whether the required clauses keep any word once stop words are dropped.
+
+    A clause of stop words compiles to an empty tsquery, and ``empty && !x`` is ``!x``, which
+    would match nearly every post; such a query must find nothing, as exclusions alone do.
+    """
+    return Func(required_part(query), function="numnode", output_field=IntegerField())
 
 
 def _clause_query(clause: Clause) -> SearchQuery:
@@ -130,8 +143,11 @@ class PostgresBackend(SearchBackend):
     ) -> RankedPage:
         compiled = tsquery(query)
         rows = list(
-            SearchDocument.objects.filter(
-                post__in=candidates.order_by().values("pk"), vector=compiled
+            SearchDocument.objects.alias(required_words=has_required_words(query))
+            .filter(
+                post__in=candidates.order_by().values("pk"),
+                vector=compiled,
+                required_words__gt=0,
             )
             .annotate(
                 score=SearchRank(F("vector"), compiled, normalization=RANK_NORMALIZATION),

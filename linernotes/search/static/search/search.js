@@ -12,6 +12,7 @@
   const heading = root.querySelector("#search-heading");
   const status = root.querySelector("#search-status");
   const region = root.querySelector("#search-results");
+  const empty = root.querySelector("#search-empty");
   const DELAY_MS = 250;
   let timer = 0;
   let inFlight = null;
@@ -58,7 +59,9 @@
     const item = element("li", "search-result");
     const article = element("article");
     const title = element("h2", "search-result__title");
-    const link = element("a", "", result.title);
+    // Like snippets, the highlighted title is escaped by the server except for its <mark>s.
+    const link = element("a", "");
+    link.innerHTML = result.title_html;
     link.href = result.url;
     title.append(link);
     const meta = element("p", "search-result__meta");
@@ -89,13 +92,31 @@
     return item;
   }
 
+  // The suggestions under "No posts match" (tips, latest posts, categories) come with the page;
+  // only the parts that depend on the query change.
+  function showEmpty(query, hasWords, params) {
+    const title = empty.querySelector("#search-empty-heading");
+    title.textContent = query ? title.dataset.noMatch : title.dataset.noQuery;
+    empty.querySelector(".search-empty__tips").hidden = !query;
+    empty.querySelector(".search-empty__intro").hidden = Boolean(query);
+    empty.querySelector('[data-tip="needs-words"]').hidden = hasWords;
+    const filtered = ["category", "author", "year"].some(function (name) {
+      return params.has(name);
+    });
+    const clear = empty.querySelector('[data-tip="filters"]');
+    clear.hidden = !filtered;
+    clear.querySelector("a").href = root.dataset.page + "?" + new URLSearchParams({ q: query });
+  }
+
   function show(data, params) {
     const query = data.query;
     heading.textContent = query ? "Search results for “" + query + "”" : "Search";
     document.title = heading.textContent + " · " + root.dataset.siteName;
+    empty.hidden = data.count > 0;
     if (!data.count) {
       status.textContent = query ? "No results for “" + query + "”." : "";
       region.replaceChildren();
+      showEmpty(query, data.has_words, params);
       return;
     }
     status.textContent =
