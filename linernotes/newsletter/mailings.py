@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from linernotes.content.models import Post
@@ -23,6 +23,10 @@ from linernotes.newsletter.models import (
     Mailing,
     Subscriber,
 )
+
+# A post announced as it went public is queued by its own task; the periodic check takes it
+# over only if that task has not done so by then (it failed, or its worker was lost).
+ANNOUNCEMENT_GRACE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -108,9 +112,13 @@ def run_due_work() -> DueWork:
     whose day has come, and deliveries waiting for a sender (retries, or a crashed sender's).
     """
     now = timezone.now()
-    scheduled = Mailing.objects.filter(
-        queued_at__isnull=True, post__in=Post.objects.published()
-    ).select_related("post")
+    # Announced before its time came (scheduled), or left behind by its task.
+    waiting = Q(post__published_at__gt=F("created_at")) | Q(created_at__lt=now - ANNOUNCEMENT_GRACE)
+    scheduled = (
+        Mailing.objects.filter(queued_at__isnull=True, post__in=Post.objects.published())
+        .filter(waiting)
+        .select_related("post")
+    )
     mailings = sum(queue_post_delivery(mailing.post).published for mailing in scheduled)
     queued_digests = digests.queue_due_digests(now)
     started = False

@@ -18,8 +18,14 @@ from datetime import timedelta
 from enum import Enum
 from typing import Self
 
-from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+)
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
@@ -36,12 +42,18 @@ logger = logging.getLogger(__name__)
 stop_requested = threading.Event()
 
 LONGEST_RETRY = timedelta(hours=6)
+# This many different messages failing in a row for the same unclear reason means the reason
+# is not theirs (a From address the provider refuses, a broken template): stop the batch.
+SUSPECT_RUN = 3
 
 
 class FailureKind(Enum):
     PERMANENT = "permanent"  # this message will never go through
     TRANSIENT = "transient"  # this message may go through later
     SERVER = "server"  # the server or our account is in trouble: stop the batch
+    # This message, or every message: retried like a transient failure, and a run of the
+    # same one stops the batch like a server failure.
+    SUSPECT = "suspect"
 
 
 @dataclass(frozen=True)
@@ -85,13 +97,16 @@ def classify(error: Exception) -> Failure:
             return Failure(FailureKind.SERVER, reason)
         kind = FailureKind.PERMANENT if error.smtp_code >= 500 else FailureKind.TRANSIENT
         return Failure(kind, reason)
-    if isinstance(error, AnymailRecipientsRefused):
+    if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress):
         return Failure(FailureKind.PERMANENT, str(error), address_refused=True)
     if isinstance(error, AnymailAPIError) and error.status_code in (400, 422):
-        return Failure(FailureKind.PERMANENT, str(error))
-    if isinstance(error, smtplib.SMTPException | OSError | AnymailAPIError):
+        # The provider refused the request: for this message, or for the account's settings.
+        return Failure(FailureKind.SUSPECT, str(error))
+    # Anymail's configuration errors are ImproperlyConfigured: a missing key stops every send.
+    if isinstance(error, smtplib.SMTPException | OSError | AnymailError | ImproperlyConfigured):
         return Failure(FailureKind.SERVER, f"{type(error).__name__}: {error}")
-    raise error
+    # Building this message failed (a template or its data): it must not hold up the others.
+    return Failure(FailureKind.SUSPECT, f"{type(error).__name__}: {error}")
 
 
 def _decode(text: bytes | str) -> str:
@@ -158,6 +173,7 @@ class BatchSender:
         self.next_slot = time.monotonic()
         self.lease_seconds = settings.LINERNOTES_NEWSLETTER_CLAIM_SECONDS
         self.renew_at = time.monotonic() + self.lease_seconds / 2
+        self.suspect_reason, self.suspect_count = "", 0
 
     def __enter__(self) -> Self:
         return self
@@ -184,20 +200,23 @@ class BatchSender:
             self._send_one(delivery, public)
 
     def _send_one(self, delivery: Delivery, public_posts: set[int]) -> None:
-        rendered, why_not = self._content(delivery, public_posts)
-        if rendered is None:
-            self._settle(delivery, DeliveryState.CANCELLED, last_error=why_not)
-            self.report.cancelled += 1
-            return
-        self._pace()
-        if stop_requested.is_set() or not self._connect():
-            return
-        assert self.connection is not None
-        message = emails.newsletter_message(delivery, rendered, self.connection)
         try:
+            rendered, why_not = self._content(delivery, public_posts)
+            if rendered is None:
+                self._settle(delivery, DeliveryState.CANCELLED, last_error=why_not)
+                self.report.cancelled += 1
+                return
+            self._pace()
+            if stop_requested.is_set() or not self._connect():
+                return
+            assert self.connection is not None
+            message = emails.newsletter_message(delivery, rendered, self.connection)
             message.send()
-        except Exception as error:  # classify() re-raises errors that are not about sending
-            self._record_failure(delivery, classify(error))
+        except Exception as error:
+            failure = classify(error)
+            if failure.kind is FailureKind.SUSPECT:
+                logger.warning("Delivery %s failed: %s", delivery.pk, failure.reason, exc_info=True)
+            self._record_failure(delivery, failure)
             return
         status = getattr(message, "anymail_status", None)
         message_id = (status and status.message_id) or message.extra_headers["Message-ID"]
@@ -205,6 +224,7 @@ class BatchSender:
             delivery, DeliveryState.SENT, message_id=str(message_id), sent_at=timezone.now()
         )
         self.report.sent += 1
+        self.suspect_reason, self.suspect_count = "", 0
 
     def _connect(self) -> bool:
         """Open the batch's one connection on first use. False when the server is unreachable."""
@@ -213,7 +233,7 @@ class BatchSender:
         connection = get_connection()
         try:
             connection.open()
-        except Exception as error:  # classify() re-raises errors that are not about sending
+        except Exception as error:
             failure = classify(error)
             self.report.server_error = failure.reason
             logger.warning("Sending stopped: %s", failure.reason)
@@ -237,7 +257,9 @@ class BatchSender:
         return emails.render_digest(posts), ""
 
     def _record_failure(self, delivery: Delivery, failure: Failure) -> None:
-        attempts = delivery.attempts + 1
+        # A server's trouble is not the message's: it postpones without using up an attempt.
+        own = failure.kind is not FailureKind.SERVER
+        attempts = delivery.attempts + own
         if failure.kind is FailureKind.PERMANENT:
             self._fail(delivery, failure.reason, address_refused=failure.address_refused)
         elif attempts >= settings.LINERNOTES_NEWSLETTER_MAX_ATTEMPTS:
@@ -247,14 +269,22 @@ class BatchSender:
                 delivery,
                 DeliveryState.QUEUED,
                 last_error=failure.reason,
-                next_attempt_at=timezone.now() + retry_delay(attempts),
-                attempted=True,
+                next_attempt_at=timezone.now() + retry_delay(max(attempts, 1)),
+                attempted=own,
             )
             self.report.retrying += 1
-        if failure.kind is FailureKind.SERVER:
+        if failure.kind is FailureKind.SERVER or self._suspects_all(failure):
             self.report.server_error = failure.reason
             logger.warning("Sending stopped: %s", failure.reason)
             self._postpone_rest()
+
+    def _suspects_all(self, failure: Failure) -> bool:
+        if failure.kind is not FailureKind.SUSPECT:
+            self.suspect_reason, self.suspect_count = "", 0
+            return False
+        same = failure.reason == self.suspect_reason
+        self.suspect_reason, self.suspect_count = failure.reason, self.suspect_count * same + 1
+        return self.suspect_count >= SUSPECT_RUN
 
     def _fail(self, delivery: Delivery, reason: str, *, address_refused: bool = False) -> None:
         self._settle(delivery, DeliveryState.FAILED, last_error=reason, attempted=True)

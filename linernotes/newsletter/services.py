@@ -47,6 +47,7 @@ class SignupOutcome(Enum):
     REMINDED = "reminded"
     ALREADY_ACTIVE = "already active"
     RESTARTED = "restarted"
+    COMPLAINED_BEFORE = "complained before"
 
 
 @transaction.atomic
@@ -54,7 +55,9 @@ def signup(*, email: str, topics: Sequence[Category], consent: str) -> SignupOut
     """Sign ``email`` up for ``topics`` (none means all), pending confirmation by email.
 
     An active subscriber is left as it is and sent nothing, so a stranger who types someone's
-    address can neither change their topics nor learn that they subscribe.
+    address can neither change their topics nor learn that they subscribe. An address that
+    reported our mail as spam is not mailed on a form's word either: its owner can subscribe
+    again from the preference link of an email they received.
     """
     subscriber, created = Subscriber.objects.select_for_update().get_or_create(
         email=normalise_email(email)
@@ -64,6 +67,8 @@ def signup(*, email: str, topics: Sequence[Category], consent: str) -> SignupOut
         outcome = SignupOutcome.CREATED
     elif subscriber.state == SubscriberState.ACTIVE:
         return SignupOutcome.ALREADY_ACTIVE
+    elif subscriber.state == SubscriberState.COMPLAINED:
+        return SignupOutcome.COMPLAINED_BEFORE
     elif subscriber.state == SubscriberState.PENDING:
         outcome = SignupOutcome.REMINDED
     else:

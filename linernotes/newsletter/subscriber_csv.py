@@ -34,6 +34,7 @@ EXPORT_COLUMNS = ["email", "state", "frequency", "topics", "consent", "confirmed
 REQUIRED_COLUMNS = ("email", "consent")
 CONSENT_WORDS = frozenset({"yes", "y", "true", "1"})
 TOPIC_SEPARATOR = ";"
+EMAIL_LENGTH = Subscriber._meta.get_field("email").max_length or 254
 
 
 def export_subscribers(subscribers: Iterable[Subscriber], out: SupportsWrite[str]) -> int:
@@ -87,6 +88,8 @@ def import_subscribers(source: TextIO, *, dry_run: bool = False) -> ImportReport
     (an unsubscribed reader must not be subscribed again by an import)."""
     report = ImportReport()
     reader = csv.DictReader(source)
+    # Spreadsheets write "Email", " Consent" or a byte-order mark: names are matched loosely.
+    reader.fieldnames = [name.lstrip("\ufeff").strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED_COLUMNS if name not in (reader.fieldnames or [])]
     if missing:
         report.errors.append((1, f"the header has no {' or '.join(map(repr, missing))} column"))
@@ -133,6 +136,8 @@ def _parse(record: dict[str, str | None], line: int, categories: dict[str, Categ
         validate_email(email)
     except ValidationError:
         raise ValidationError(f"{email or 'an empty address'!r} is not an email address") from None
+    if len(email) > EMAIL_LENGTH:
+        raise ValidationError(f"{email[:40]}… is longer than {EMAIL_LENGTH} characters")
     consent = (record.get("consent") or "").strip()
     if consent.lower() not in CONSENT_WORDS:
         raise ValidationError(f"{email} has no recorded consent (consent is {consent!r})")

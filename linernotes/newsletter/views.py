@@ -99,10 +99,16 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
         subscriber = expired.subscriber
     except InvalidLink:
         return _invalid_link(request)
-    if not rate_limits.allow_attempt_for(subscriber.email):
+    if not _may_email(request, subscriber.email):
         return _too_many(request, fragment=False)
     services.resend_confirmation(subscriber)
     return redirect("newsletter:check-inbox")
+
+
+def _may_email(request: HttpRequest, email: str) -> bool:
+    """Whether a request may make us send another confirmation email (both limits count)."""
+    from_here = rate_limits.allow_attempt_from(rate_limits.client_address(request))
+    return rate_limits.allow_attempt_for(email) and from_here
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -115,6 +121,13 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"frequency": subscriber.frequency, "topics": list(subscriber.topics.all())},
     )
+    if request.method == "POST" and request.POST.get("action") == "resend":
+        # A pending subscriber confirms through a confirmation link, which expires, never
+        # here: this link does not, and must not stand in for one.
+        if not _may_email(request, subscriber.email):
+            return _too_many(request, fragment=False)
+        services.resend_confirmation(subscriber)
+        return redirect("newsletter:check-inbox")
     if request.method == "POST":
         if _act_on_preferences(request, subscriber, form):
             return redirect(request.path)
@@ -136,9 +149,6 @@ def _act_on_preferences(
     elif action == "resubscribe":
         if services.resubscribe(subscriber, source=Source.PREFERENCES):
             messages.success(request, "You are subscribed again.")
-    elif action == "confirm":
-        if services.confirm(subscriber):
-            messages.success(request, "You are subscribed. Welcome!")
     elif form.is_valid():
         services.change_preferences(
             subscriber,

@@ -1,7 +1,8 @@
 """A real SMTP server (aiosmtpd) on 127.0.0.1 that records what it accepts, for tests.
 
 It can refuse chosen recipients, and it can "go down" after N messages: from then on it
-answers every new message with 421 (closing), like a server that is shutting down.
+answers every new message with 421 (closing), like a server that is shutting down. Or it can
+crash after N messages: the next one finds the connection cut and the server gone.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import email
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -35,12 +37,20 @@ class RecordingHandler:
         self.received: list[Received] = []
         self.refusals: dict[str, str] = {}
         self.accept_limit: int | None = None
+        self.crash_limit: int | None = None
+        self.on_crash: Callable[[], None] = lambda: None
 
     async def handle_MAIL(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         with self.lock:
             full = self.accept_limit is not None and len(self.received) >= self.accept_limit
+            crash = self.crash_limit is not None and len(self.received) >= self.crash_limit
+        if crash:
+            # No reply at all: the connection drops and the server stops, as when it is killed.
+            server.transport.close()
+            threading.Thread(target=self.on_crash).start()
+            return "421 4.3.2 Gone"
         if full:
             return "421 4.3.2 Service shutting down"
         envelope.mail_from = address
@@ -70,6 +80,7 @@ class SmtpSink:
         self.handler = RecordingHandler()
         self.port = _free_port()
         self.controller: Controller | None = None
+        self.handler.on_crash = self.stop
 
     def start(self) -> None:
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
@@ -93,6 +104,9 @@ class SmtpSink:
 
     def go_down_after(self, count: int | None) -> None:
         self.handler.accept_limit = count
+
+    def crash_after(self, count: int | None) -> None:
+        self.handler.crash_limit = count
 
     def settings(self) -> dict[str, Any]:
         return {

@@ -194,6 +194,7 @@ def test_a_bad_csv_reports_each_line_and_imports_nothing(editor: Client) -> None
         "no-consent@example.com,no,\n"
         "fine@example.com,yes,\n"
         "topic@example.com,yes,gardening\n"
+        f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 63}.example,yes,\n"
     )
     page = upload(editor, text)
     rows = [
@@ -205,9 +206,16 @@ def test_a_bad_csv_reports_each_line_and_imports_nothing(editor: Client) -> None
         ["4", "no-consent@example.com has no recorded consent (consent is 'no')"],
         ["5", "fine@example.com is also on line 2"],
         ["6", "unknown topic 'gardening'"],
+        ["7", f"{'a' * 40}… is longer than 254 characters"],
     ]
     assert "Nothing was imported" in page.select_one("#import-report h2").text
     assert not Subscriber.objects.exists()
+
+
+def test_column_names_are_matched_as_spreadsheets_write_them(editor: Client) -> None:
+    page = upload(editor, "\ufeffEmail, Consent\nada@example.com,Yes\n")
+    assert "1 subscriber(s) imported" in page.text
+    assert Subscriber.objects.get().email == "ada@example.com"
 
 
 def test_a_csv_without_a_consent_column_is_refused(editor: Client) -> None:

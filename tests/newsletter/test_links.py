@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -172,18 +172,37 @@ def test_unsubscribe_and_resubscribe_from_the_preference_page(
     ]
 
 
-def test_a_pending_subscriber_can_confirm_from_the_preference_page(
-    client: Client, make_subscriber: MakeSubscriber
+def test_the_preference_page_of_a_pending_subscriber_sends_a_new_link_and_confirms_nothing(
+    client: Client, make_subscriber: MakeSubscriber, django_capture_on_commit_callbacks
 ) -> None:
     subscriber = make_subscriber("reader@example.com", state=SubscriberState.PENDING)
     url = f"/newsletter/preferences/{make_token(subscriber, Purpose.PREFERENCES)}/"
     page = soup(client.get(url))
-    assert page.select_one("button[value=confirm]").get_text(strip=True) == (
-        "Confirm my subscription"
+    assert page.select_one("button[value=resend]").get_text(strip=True) == (
+        "Send me a new confirmation link"
     )
+    # The preference link never expires, so it must not confirm: only a confirmation link does.
     client.post(url, {"action": "confirm"})
     subscriber.refresh_from_db()
-    assert subscriber.state == SubscriberState.ACTIVE
+    assert subscriber.state == SubscriberState.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "resend"})
+    assert response["Location"] == "/newsletter/check-your-inbox/"
+    [message] = mail.outbox
+    assert message.to == ["reader@example.com"]
+    assert "/newsletter/confirm/" in message.body
+    subscriber.refresh_from_db()
+    assert subscriber.state == SubscriberState.PENDING
+
+
+def test_new_confirmation_links_are_rate_limited(
+    client: Client, make_subscriber: MakeSubscriber, settings: Any
+) -> None:
+    settings.LINERNOTES_NEWSLETTER_SIGNUPS_PER_ADDRESS = 2
+    subscriber = make_subscriber("reader@example.com", state=SubscriberState.PENDING)
+    url = f"/newsletter/preferences/{make_token(subscriber, Purpose.PREFERENCES)}/"
+    statuses = [client.post(url, {"action": "resend"}).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
 
 
 def test_opening_the_unsubscribe_link_asks_before_acting(

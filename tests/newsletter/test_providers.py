@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from linernotes.newsletter import mailings
 from linernotes.newsletter.models import Delivery, DeliveryState, SubscriberState
-from linernotes.newsletter.sending import send_due_deliveries
+from linernotes.newsletter.sending import SUSPECT_RUN, send_due_deliveries
 from tests.factories import PostFactory
 from tests.newsletter.conftest import MakeSubscriber
 
@@ -35,11 +35,15 @@ class FakePostmark(BaseHTTPRequestHandler):
     received: list[dict[str, Any]]
     inactive: set[str]
     failing: set[str]
+    unknown_sender: bool
 
     def do_POST(self) -> None:
         payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         to = payload["To"]
-        if to in self.failing:
+        if self.unknown_sender:
+            message = "The 'From' address you supplied is not a Sender Signature on your account."
+            self._answer(422, {"ErrorCode": 400, "Message": message})
+        elif to in self.failing:
             self._answer(500, {"ErrorCode": 100, "Message": "Maintenance"})
         elif to in self.inactive:
             self._answer(422, {"ErrorCode": 406, "Message": INACTIVE.format(address=to)})
@@ -64,7 +68,9 @@ class FakePostmark(BaseHTTPRequestHandler):
 @pytest.fixture
 def postmark(settings: LazySettings) -> Iterator[type[FakePostmark]]:
     handler = type(
-        "Handler", (FakePostmark,), {"received": [], "inactive": set(), "failing": set()}
+        "Handler",
+        (FakePostmark,),
+        {"received": [], "inactive": set(), "failing": set(), "unknown_sender": False},
     )
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -112,8 +118,26 @@ def test_a_provider_backend_sends_with_the_same_headers_and_records_its_ids(
     refused = Delivery.objects.get(subscriber__email="gone@example.com")
     assert refused.state == DeliveryState.FAILED
     assert refused.subscriber.state == SubscriberState.BOUNCED
-    # A 500 from the provider is trouble on its side: kept for a later attempt.
+    # A 500 from the provider is trouble on its side: kept for later, no attempt used up.
     waiting = Delivery.objects.get(subscriber__email="later@example.com")
-    assert (waiting.state, waiting.attempts) == (DeliveryState.QUEUED, 1)
+    assert (waiting.state, waiting.attempts) == (DeliveryState.QUEUED, 0)
     assert waiting.next_attempt_at > timezone.now()
     assert waiting.last_error.startswith("AnymailRequestsAPIError")
+
+
+def test_a_refusal_of_the_account_stops_the_send_instead_of_failing_everyone(
+    postmark: type[FakePostmark], make_subscriber: MakeSubscriber
+) -> None:
+    for number in range(8):
+        make_subscriber(f"reader{number}@example.com")
+    postmark.unknown_sender = True  # a From address the provider was never told about
+    mailings.queue_post_delivery(PostFactory.create(published_at=timezone.now()))
+
+    report = send_due_deliveries()
+    assert "Sender Signature" in report.server_error
+    assert (report.sent, report.failed, report.retrying) == (0, 0, SUSPECT_RUN)
+    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.QUEUED}
+
+    postmark.unknown_sender = False  # the editor fixes the From address
+    Delivery.objects.update(next_attempt_at=timezone.now())
+    assert send_due_deliveries().sent == 8

@@ -109,11 +109,33 @@ def test_a_scheduled_post_goes_out_when_its_time_comes(
     assert mailing.queued_at is None
     assert mailings.run_due_work().mailings == 0
 
+    # Two hours later: announced then, public now.
+    Mailing.objects.filter(pk=mailing.pk).update(created_at=timezone.now() - timedelta(hours=2))
     Post.objects.filter(pk=post.pk).update(published_at=timezone.now() - timedelta(minutes=1))
     work = mailings.run_due_work()
     assert work.mailings == 1
     assert recipients() == {"reader@example.com"}
     assert mailings.run_due_work().mailings == 0
+
+
+def test_the_periodic_check_leaves_a_new_post_to_its_own_task(
+    make_subscriber: MakeSubscriber, django_capture_on_commit_callbacks
+) -> None:
+    make_subscriber("reader@example.com")
+    post = draft()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        content.publish_post(post=post)
+    for callback in callbacks:
+        callback()  # announces the post and enqueues its task, which the tests run at once
+    Mailing.objects.filter(post=post).update(queued_at=None)  # as if the task had not run yet
+    Delivery.objects.all().delete()
+    assert mailings.run_due_work().mailings == 0
+    # A task that never ran (it failed, its worker was lost) is made up for after a while.
+    Mailing.objects.filter(post=post).update(
+        created_at=timezone.now() - mailings.ANNOUNCEMENT_GRACE - timedelta(seconds=1)
+    )
+    assert mailings.run_due_work().mailings == 1
+    assert Delivery.objects.filter(post=post).count() == 1
 
 
 def test_a_post_unpublished_before_sending_is_cancelled(make_subscriber: MakeSubscriber) -> None:

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -15,7 +16,7 @@ from django.conf import LazySettings
 from django.db import connection
 from django.utils import timezone
 
-from linernotes.newsletter import mailings
+from linernotes.newsletter import emails, mailings
 from linernotes.newsletter.emails import message_id_for
 from linernotes.newsletter.models import (
     Delivery,
@@ -24,7 +25,12 @@ from linernotes.newsletter.models import (
     Subscriber,
     SubscriberState,
 )
-from linernotes.newsletter.sending import claim_batch, retry_delay, send_due_deliveries
+from linernotes.newsletter.sending import (
+    SUSPECT_RUN,
+    claim_batch,
+    retry_delay,
+    send_due_deliveries,
+)
 from linernotes.newsletter.tokens import Purpose, make_token
 from tests.factories import AuthorFactory, CategoryFactory, PostFactory
 from tests.newsletter.conftest import MakeSubscriber, html_part, text_part
@@ -266,6 +272,81 @@ def test_a_server_that_goes_down_mid_batch_loses_and_repeats_nothing(
     assert len(set(ids)) == 30
     assert set(ids) == set(Delivery.objects.values_list("message_id", flat=True))
     assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}
+
+
+def test_a_server_killed_mid_batch_loses_and_repeats_nothing(
+    smtp_sink: SmtpSink, make_subscriber: MakeSubscriber, settings: LazySettings
+) -> None:
+    """The server dies with the connection open after 12 of 30 messages; then it comes back."""
+    settings.LINERNOTES_NEWSLETTER_BATCH_SIZE = 10
+    addresses = [f"reader{number:02d}@example.com" for number in range(30)]
+    for address in addresses:
+        make_subscriber(address)
+    mailings.queue_post_delivery(PostFactory.create(published_at=timezone.now()))
+
+    smtp_sink.crash_after(12)
+    report = send_due_deliveries()
+    assert report.sent == 12
+    assert report.server_error.startswith("SMTPServerDisconnected")
+    assert smtp_sink.controller is None  # really gone
+    queued = Delivery.objects.filter(state=DeliveryState.QUEUED)
+    assert queued.count() == 18
+    # The server's death is not the messages' fault: none of them used up an attempt.
+    assert set(queued.values_list("attempts", flat=True)) == {0}
+
+    smtp_sink.crash_after(None)
+    smtp_sink.start()
+    make_due()
+    assert send_due_deliveries().sent == 18
+    assert Counter(r.recipients[0] for r in smtp_sink.received) == dict.fromkeys(addresses, 1)
+    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}
+
+
+def test_a_message_that_cannot_be_built_does_not_hold_up_the_rest(
+    smtp_sink: SmtpSink, make_subscriber: MakeSubscriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for address in ("one@example.com", "broken@example.com", "two@example.com"):
+        make_subscriber(address)
+    mailings.queue_post_delivery(PostFactory.create(published_at=timezone.now()))
+    build = emails.newsletter_message
+
+    def build_or_fail(delivery: Delivery, *args: Any) -> Any:
+        if delivery.subscriber.email == "broken@example.com":
+            raise ValueError("a template error")
+        return build(delivery, *args)
+
+    monkeypatch.setattr(emails, "newsletter_message", build_or_fail)
+    report = send_due_deliveries()
+    assert (report.sent, report.retrying, report.server_error) == (2, 1, "")
+    assert sorted(r.recipients[0] for r in smtp_sink.received) == [
+        "one@example.com",
+        "two@example.com",
+    ]
+    broken = Delivery.objects.get(subscriber__email="broken@example.com")
+    assert (broken.state, broken.attempts) == (DeliveryState.QUEUED, 1)
+    assert broken.last_error == "ValueError: a template error"
+    assert broken.next_attempt_at > timezone.now()
+
+
+def test_the_same_unclear_failure_for_several_messages_stops_the_batch(
+    smtp_sink: SmtpSink, make_subscriber: MakeSubscriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(6):
+        make_subscriber(f"reader{number}@example.com")
+    mailings.queue_post_delivery(PostFactory.create(published_at=timezone.now()))
+
+    def always_fail(*args: Any) -> Any:
+        raise KeyError("site_name")
+
+    monkeypatch.setattr(emails, "newsletter_message", always_fail)
+    report = send_due_deliveries()
+    assert report.server_error == "KeyError: 'site_name'"
+    assert report.retrying == SUSPECT_RUN
+    # Three tries used up an attempt each; the rest wait untouched, and nothing failed.
+    attempts = Counter(Delivery.objects.values_list("attempts", flat=True))
+    assert attempts == {1: SUSPECT_RUN, 0: 6 - SUSPECT_RUN}
+    assert not Delivery.objects.exclude(state=DeliveryState.QUEUED).exists()
+    assert smtp_sink.received == []
 
 
 def test_senders_never_share_deliveries(make_subscriber: MakeSubscriber) -> None:

@@ -6,14 +6,20 @@ a CSV import, `newsletter send`), so the worker processes share nothing with the
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -154,3 +160,79 @@ def test_a_killed_worker_loses_nothing_and_repeats_at_most_its_message_in_hand(
     assert len(repeated) <= 1
     assert all(len(set(ids)) == 1 for ids in repeated.values())
     assert len(sink.received) <= SUBSCRIBERS + 1
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _sign_up(base: str, email: str) -> int:
+    """One reader's signup through the form, as a browser sends it (cookie and CSRF token)."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    with opener.open(f"{base}/newsletter/", timeout=30) as response:
+        form = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token is not None
+    data = urllib.parse.urlencode({"email": email, "csrfmiddlewaretoken": token[1]}).encode()
+    try:
+        with opener.open(f"{base}/newsletter/", data=data, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_signups_succeed_while_a_worker_writes_to_the_same_sqlite_file(
+    site: tuple[Site, SmtpSink],
+) -> None:
+    installation, sink = site
+    port = _free_port()
+    installation.env["LINERNOTES_NEWSLETTER_SIGNUPS_PER_IP"] = "1000"
+    # Plain http here, so cookies (the CSRF one among them) must not be marked secure.
+    installation.env["LINERNOTES_SITE_URL"] = f"http://127.0.0.1:{port}"
+    installation.run("collectstatic", "--noinput", "--verbosity=0")  # pages name hashed files
+    with (installation.root / "server.log").open("ab") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "linernotes.cli",
+                "runserver",
+                "--noreload",
+                f"127.0.0.1:{port}",
+            ],
+            env=installation.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    worker = installation.start_worker()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: _answers(base), 60, "the server")
+        wait_for(lambda: len(sink.received) >= 5, 60, "the worker to be sending")
+        emails = [f"new{n:02d}@example.org" for n in range(40)]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(lambda email: _sign_up(base, email), emails))
+        assert statuses == [200] * len(emails)
+        # The worker sends the post and every confirmation email, each once.
+        wait_for(lambda: len(sink.received) >= SUBSCRIBERS + len(emails), 60, "every email")
+        assert stop(worker, signal.SIGTERM) == 0
+        recipients = Counter(r.recipients[0] for r in sink.received)
+        assert {address for address in recipients if address.startswith("new")} == set(emails)
+        assert set(recipients.values()) == {1}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if worker.poll() is None:
+            stop(worker, signal.SIGTERM)
+
+
+def _answers(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/newsletter/", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
