@@ -14,7 +14,6 @@ EVERYDAY_COMMANDS = {
     "serve": "serve the site with gunicorn for production (--bind, --workers)",
     "runserver": "development server with auto-reload",
     "collectstatic": "gather theme files into STATIC_ROOT for production",
-    # Commands of the search, feeds and newsletter apps are added below this line.
     "worker": "run background work: newsletter emails, digests, queued tasks (--batch)",
     "newsletter": "send a post (send --post SLUG), status, digest, import/export CSV, test",
     "search": "rebuild the search index (rebuild [--dry-run]) or show its status",

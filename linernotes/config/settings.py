@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "linernotes.search.middleware.SeedSearchAddressMiddleware",
     # Last, so it sees the final response: answers 404s that a redirect rule covers.
     "linernotes.seo.middleware.RedirectFallbackMiddleware",
 ]

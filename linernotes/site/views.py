@@ -19,7 +19,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from linernotes.content.models import Author, Category, CategoryAlias, Page, Post
-from linernotes.search.views import search_page
 from linernotes.site.listing import is_explicit_first_page, numbered_urls, paginate
 from linernotes.site.placeholders import DEFAULT_COLOUR, placeholder_svg
 
@@ -37,9 +36,6 @@ def _cards_response(
 
 @require_safe
 def home(request: HttpRequest, page: int = 1) -> HttpResponse:
-    if "s" in request.GET:
-        # The seed site's search address, /?s=<query>.
-        return search_page(request)
     if is_explicit_first_page(request, page):
         return redirect(_home_url(1, request.GET.get("category", "")), permanent=True)
     categories = list(Category.objects.all())
