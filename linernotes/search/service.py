@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
@@ -21,7 +21,7 @@ from linernotes.search.backends.base import (
     marked_html,
 )
 from linernotes.search.query import ParsedQuery, clean_text, parse_query
-from linernotes.site.listing import PageLink
+from linernotes.site.listing import PagedList
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 YEAR = re.compile(r"[1-9][0-9]{3}")
@@ -117,34 +117,10 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
-class ResultListing:
-    """One page of results with the numbered links of the site's other listings."""
+class ResultListing(PagedList):
+    """One page of results, numbered like the site's other listings."""
 
-    page: Page[int]
-    results: list[SearchResult]
-    page_url: Callable[[int], str]
-
-    @property
-    def count(self) -> int:
-        return self.page.paginator.count
-
-    @property
-    def next_url(self) -> str | None:
-        return self.page_url(self.page.next_page_number()) if self.page.has_next() else None
-
-    @property
-    def previous_url(self) -> str | None:
-        return self.page_url(self.page.previous_page_number()) if self.page.has_previous() else None
-
-    @property
-    def links(self) -> list[PageLink]:
-        links = []
-        for number in self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2):
-            if isinstance(number, int):
-                links.append(PageLink(number, self.page_url(number), number == self.page.number))
-            else:
-                links.append(PageLink(None, "", False))
-        return links
+    results: list[SearchResult] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -207,7 +183,7 @@ def search(params: SearchParams, page_url: Callable[[int], str]) -> SearchOutcom
         raise PageOutOfRange("No such page.") from None
     hits = ranked.hits
     results = _results(hits, backend.marked(query, [hit.post_id for hit in hits]))
-    listing = ResultListing(page, results, page_url)
+    listing = ResultListing(page=page, page_url=page_url, results=results)
     return SearchOutcome(query, filters, listing)
 
 

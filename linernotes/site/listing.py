@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -23,13 +24,11 @@ class PageLink:
 
 
 @dataclass(frozen=True)
-class Listing:
-    page: Page[Post]
-    page_url: PageUrl
+class PagedList:
+    """One page of a list, with the addresses of its neighbours and its numbered links."""
 
-    @property
-    def posts(self) -> list[Post]:
-        return list(self.page.object_list)
+    page: Page[Any]
+    page_url: PageUrl
 
     @property
     def count(self) -> int:
@@ -53,6 +52,17 @@ class Listing:
             else:
                 links.append(PageLink(None, "", False))
         return links
+
+
+@dataclass(frozen=True)
+class Listing(PagedList):
+    """A page of post cards."""
+
+    page: Page[Post]
+
+    @property
+    def posts(self) -> list[Post]:
+        return list(self.page.object_list)
 
 
 def paginate(posts: PostQuerySet, number: int, page_url: PageUrl) -> Listing:

@@ -80,7 +80,8 @@ class SmtpSink:
         self.handler = RecordingHandler()
         self.port = _free_port()
         self.controller: Controller | None = None
-        self.handler.on_crash = self.stop
+        self.crashed = threading.Event()
+        self.handler.on_crash = self._crash
 
     def start(self) -> None:
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
@@ -107,6 +108,11 @@ class SmtpSink:
 
     def crash_after(self, count: int | None) -> None:
         self.handler.crash_limit = count
+        self.crashed.clear()
+
+    def _crash(self) -> None:
+        self.stop()
+        self.crashed.set()
 
     def settings(self) -> dict[str, Any]:
         return {

@@ -233,16 +233,23 @@ def test_the_backoff_doubles_up_to_a_ceiling(settings: LazySettings) -> None:
     assert retry_delay(30) == timedelta(hours=6)
 
 
-def test_a_server_that_goes_down_mid_batch_loses_and_repeats_nothing(
-    smtp_sink: SmtpSink, make_subscriber: MakeSubscriber, settings: LazySettings
-) -> None:
-    """The fault test: stop the server after 12 of 30 messages, resume, count at the server."""
+def thirty_readers_owed_a_post(
+    make_subscriber: MakeSubscriber, settings: LazySettings
+) -> list[str]:
+    """Thirty subscribers with a post queued for each, sent in batches of ten."""
     settings.LINERNOTES_NEWSLETTER_BATCH_SIZE = 10
     addresses = [f"reader{number:02d}@example.com" for number in range(30)]
     for address in addresses:
         make_subscriber(address)
-    post = PostFactory.create(published_at=timezone.now())
-    mailings.queue_post_delivery(post)
+    mailings.queue_post_delivery(PostFactory.create(published_at=timezone.now()))
+    return addresses
+
+
+def test_a_server_that_goes_down_mid_batch_loses_and_repeats_nothing(
+    smtp_sink: SmtpSink, make_subscriber: MakeSubscriber, settings: LazySettings
+) -> None:
+    """The fault test: stop the server after 12 of 30 messages, resume, count at the server."""
+    addresses = thirty_readers_owed_a_post(make_subscriber, settings)
 
     smtp_sink.go_down_after(12)
     report = send_due_deliveries()
@@ -278,17 +285,13 @@ def test_a_server_killed_mid_batch_loses_and_repeats_nothing(
     smtp_sink: SmtpSink, make_subscriber: MakeSubscriber, settings: LazySettings
 ) -> None:
     """The server dies with the connection open after 12 of 30 messages; then it comes back."""
-    settings.LINERNOTES_NEWSLETTER_BATCH_SIZE = 10
-    addresses = [f"reader{number:02d}@example.com" for number in range(30)]
-    for address in addresses:
-        make_subscriber(address)
-    mailings.queue_post_delivery(PostFactory.create(published_at=timezone.now()))
+    addresses = thirty_readers_owed_a_post(make_subscriber, settings)
 
     smtp_sink.crash_after(12)
     report = send_due_deliveries()
     assert report.sent == 12
     assert report.server_error.startswith("SMTPServerDisconnected")
-    assert smtp_sink.controller is None  # really gone
+    assert smtp_sink.crashed.wait(timeout=10)  # really gone
     queued = Delivery.objects.filter(state=DeliveryState.QUEUED)
     assert queued.count() == 18
     # The server's death is not the messages' fault: none of them used up an attempt.
