@@ -91,7 +91,7 @@ def test_cli_help_lists_the_everyday_commands(capsys) -> None:
         assert f"  {name}" in text
 
 
-@pytest.mark.parametrize("command", ["demo", "rerender", "serve"])
+@pytest.mark.parametrize("command", sorted(EVERYDAY_COMMANDS))
 def test_every_project_command_has_help(command: str, capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])

@@ -145,3 +145,11 @@ def test_spec_example(example: dict[str, Any]) -> None:
 def test_expected_differences_are_real_examples() -> None:
     numbers = {example["example"] for example in EXAMPLES}
     assert set(EXPECTED_DIFFERENCES) <= numbers
+
+
+def test_the_documented_pass_count_is_the_measured_one() -> None:
+    writing = Path(__file__).resolve().parents[2] / "docs" / "writing.md"
+    passing = len(EXAMPLES) - len(EXPECTED_DIFFERENCES)
+    text = " ".join(writing.read_text(encoding="utf-8").split())
+    assert f"{passing} of the {len(EXAMPLES)} examples" in text
+    assert f"The {len(EXPECTED_DIFFERENCES)} that differ" in text
