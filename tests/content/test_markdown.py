@@ -31,6 +31,20 @@ def render_tree(source: str) -> HtmlElement:
     return parse(render_markdown(source).html)
 
 
+def run_python(script: str, *, stdin: str = "", env: dict[str, str] | None = None) -> str:
+    """What ``script`` prints when run by a Python process of its own, from the repository."""
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPOSITORY,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return completed.stdout
+
+
 def only(tree: HtmlElement, path: str) -> HtmlElement:
     matches = tree.xpath(path)
     assert len(matches) == 1, f"expected one {path}, found {len(matches)}"
@@ -350,15 +364,7 @@ def test_imports_and_renders_without_django_settings() -> None:
         "from linernotes.content.markdown import render_markdown; "
         "print(render_markdown('*ok*').html, end='')"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=REPOSITORY,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert completed.stdout == "<p><em>ok</em></p>\n"
+    assert run_python(script, env=environment) == "<p><em>ok</em></p>\n"
 
 
 def test_output_is_identical_across_processes() -> None:
@@ -369,17 +375,7 @@ def test_output_is_identical_across_processes() -> None:
         "import sys; from linernotes.content.markdown import render_markdown; "
         "print(render_markdown(sys.stdin.read()).html, end='')"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=REPOSITORY,
-            input=source,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for _ in range(6)
-    }
+    outputs = {run_python(script, stdin=source) for _ in range(6)}
     assert len(outputs) == 1, outputs
     tree = parse(outputs.pop())
     assert [box.get("type") for box in tree.xpath("//input")] == ["checkbox"] * 3
