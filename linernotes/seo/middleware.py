@@ -31,8 +31,7 @@ class RedirectFallbackMiddleware:
         if response.status_code != 404 or request.method not in {"GET", "HEAD"}:
             return response
         resolution = resolve(request.path)
-        # A regular expression may send an address back to itself; a loop helps nobody.
-        if resolution is None or resolution.location == request.path:
+        if resolution is None:
             return response
         count_hit(resolution)
         if not resolution.location:

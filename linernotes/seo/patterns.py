@@ -1,52 +1,146 @@
-"""Checks that keep redirect rules safe to apply to every 404: valid targets, tame patterns.
+"""Redirect rules: the checks a rule passes when it is saved, and the pieces that apply it.
 
-Regular expressions are written by editors and run on requests from anyone, so a pattern that
-can backtrack exponentially (``(a+)+``, ``(a|aa)*``) would let a crafted address tie up a worker.
-Python's ``re`` has no time limit, so such patterns are refused when the rule is saved.
+Regular expressions are written by editors and run against addresses anyone can request, so
+they run on RE2 (google-re2), which never backtracks: matching takes time proportional to the
+length of the path times the size of the compiled pattern, whatever the pattern is. Both are
+capped, so the worst case of one rule on one 404 is a known, small figure (see
+docs/benchmarks.md). RE2 has no back-references or lookarounds; patterns using them are refused
+with a message saying so.
+
+Targets are checked twice: when the rule is saved, and again after a request's text has been
+put into its groups, since that text can turn ``/$1`` into ``//other.example``.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from typing import Protocol
+from urllib.parse import quote, urlsplit
 
+import re2
 from django.core.exceptions import ValidationError
 
 MAX_PATTERN_LENGTH = 200
-# With at most three unbounded repeats and paths capped at MAX_REGEX_PATH_LENGTH, the worst
-# polynomial backtracking stays small.
-MAX_UNBOUNDED_REPEATS = 3
-MAX_REGEX_PATH_LENGTH = 400
+# A failed match costs up to a few nanoseconds per instruction of the compiled pattern per
+# character of the path, and every rule is tried on every 404. Counted repeats multiply
+# instructions (.{0,100} is about 900) and a Unicode class such as \p{L} is 1,200 by itself.
+MAX_PROGRAM_SIZE = 1500
+# Linear time makes long paths cheap, not free: the cap bounds what one 404 can cost with many
+# rules, whatever length the web server in front lets through. It is the sitemap protocol's
+# limit for a whole address, so no address a site publishes is refused.
+MAX_REGEX_PATH_LENGTH = 2048
+# Memory RE2 may use per compiled pattern, mostly for its DFA's cache of states. A pattern that
+# would need more (``[ab]*a[ab]{20}``, whose DFA has a million states) falls back to RE2's NFA,
+# which for such patterns is faster than ever new DFA states, and a flood of varied paths cannot
+# grow the process: with RE2's default of 8 MiB, 200 such rules grew it by 600 MiB.
+_MAX_MEMORY = 256 * 1024
 
-_DOLLAR_GROUP = re.compile(r"\$(\d+)")
-_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
-_QUANTIFIER = re.compile(r"[*+?]|\{(\d*)(,?)(\d*)\}")
+# Characters a group's text keeps as they are in a location: the path delimiters and
+# sub-delimiters of RFC 3986. Everything else (%, ?, #, \, spaces, control characters, non-ASCII)
+# is percent-encoded, so that the text stays part of the path it came from.
+_GROUP_SAFE = "/:@!$&'()*+,;="
+# $1, \1 (up to \99, as in Python), \g<1> and \g<name>; any other backslash is refused.
+_REFERENCE = re.compile(r"\$(\d+)|\\([1-9]\d?)|\\g<([^>]*)>|\\", re.ASCII)
+# Browsers drop tabs and newlines anywhere in a URL and read "\" as "/", so "/\t/host" and
+# "/\host" would reach another host.
+_UNSAFE_IN_TARGET = re.compile(r"[\x00-\x1f\x7f\\]")
+_RE2_REFUSALS = [
+    (
+        re.compile(r"invalid escape sequence: \\[1-9]|invalid perl operator: \(\?P$"),
+        "Back-references (\\1, (?P=name)) are not supported in the pattern.",
+    ),
+    (
+        re.compile(r"invalid perl operator: \(\?<?[=!]"),
+        "Lookahead and lookbehind ((?=…), (?!…), (?<=…), (?<!…)) are not supported.",
+    ),
+    (
+        re.compile(r"invalid escape sequence: \\Z"),
+        "Write \\z instead of \\Z, or nothing: a pattern always matches the whole path.",
+    ),
+]
 
 
-def substitution_template(new_path: str) -> str:
-    """The target with ``$1``-style group references written as Python's ``\\g<1>``."""
-    return _DOLLAR_GROUP.sub(r"\\g<\1>", new_path)
+class Found(Protocol):
+    def group(self, group: int, /) -> str | None: ...
 
 
-def compile_rule_pattern(pattern: str) -> re.Pattern[str]:
-    """Compile ``pattern`` if it is short and free of constructs that backtrack badly."""
+class _RE2Pattern(Protocol):
+    groups: int
+    groupindex: dict[str, int]
+    programsize: int
+
+    def fullmatch(self, text: str) -> Found | None: ...
+
+
+@dataclass(frozen=True)
+class RulePattern:
+    """A compiled pattern: ``test`` answers whether a path matches, ``capture`` reads groups.
+
+    Without groups to report, RE2 decides with its DFA alone. Every regex rule is tried on
+    every 404, so only the rule that matches pays for reading its groups.
+    """
+
+    test: _RE2Pattern
+    capture: _RE2Pattern
+
+    def fullmatch(self, path: str) -> Found | None:
+        return self.capture.fullmatch(path) if self.test.fullmatch(path) else None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A regex rule's new path, split at the groups it uses, and the site it must lead to."""
+
+    literals: tuple[str, ...]
+    groups: tuple[int, ...]
+    origin: tuple[str, str]
+
+    def expand(self, found: Found) -> str | None:
+        """The location for this match, or None when the groups would lead it elsewhere."""
+        parts = [self.literals[0]]
+        for group, literal in zip(self.groups, self.literals[1:], strict=True):
+            parts += [quote(found.group(group) or "", safe=_GROUP_SAFE), literal]
+        location = "".join(parts)
+        return location if leads_to(location, self.origin) else None
+
+
+def compile_rule_pattern(pattern: str) -> RulePattern:
+    """Compile an editor's pattern, or say in a ValidationError why it cannot be used."""
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise ValidationError(f"Keep the pattern under {MAX_PATTERN_LENGTH} characters.")
-    if _BACKREFERENCE.search(pattern):
-        raise ValidationError("Back-references (\\1, (?P=name)) are not allowed in the pattern.")
     try:
-        # Python warns about syntax whose meaning will change (such as "[[" ); refuse it now.
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            compiled = re.compile(pattern)
-    except (re.error, FutureWarning, DeprecationWarning) as error:
-        raise ValidationError(f"Not a valid regular expression: {error}.") from error
-    problem = _backtracking_problem(pattern)
-    if problem:
-        raise ValidationError(problem)
-    return compiled
+        capture = re2.compile(pattern, _options(capture=True))
+        test = re2.compile(pattern, _options(capture=False))
+    except re2.error as error:
+        raise ValidationError(_refusal(error)) from error
+    except UnicodeEncodeError as error:
+        raise ValidationError("The pattern contains characters that are not text.") from error
+    if capture.programsize > MAX_PROGRAM_SIZE:
+        raise ValidationError(
+            "This pattern is too large to run on every 404: use fewer or smaller counted "
+            "repeats ({1,100}) and Unicode classes (\\p{L})."
+        )
+    return RulePattern(test=test, capture=capture)
+
+
+def parse_target(new_path: str, pattern: RulePattern) -> Target:
+    """Split a regex rule's target at its group references; ValidationError if unusable."""
+    literals, groups, start = [], [], 0
+    for reference in _REFERENCE.finditer(new_path):
+        literals.append(new_path[start : reference.start()])
+        groups.append(_group_number(reference, pattern.capture))
+        start = reference.end()
+    literals.append(new_path[start:])
+    shape = "x".join(literals)
+    if not is_redirect_target(shape):
+        raise ValidationError("Use a path that starts with a single / or an absolute http(s) URL.")
+    if groups and not shape.startswith("/") and not _authority_is_literal(literals[0]):
+        raise ValidationError(
+            "Groups may not be used in the host of an absolute URL: a request could change "
+            "the site it leads to. Use them in the path."
+        )
+    return Target(tuple(literals), tuple(groups), origin_of(shape))
 
 
 def check_redirect_rule(*, old_path: str, new_path: str, is_regex: bool, is_gone: bool) -> None:
@@ -54,13 +148,15 @@ def check_redirect_rule(*, old_path: str, new_path: str, is_regex: bool, is_gone
     errors: dict[str, str] = {}
     if is_regex:
         try:
-            compiled = compile_rule_pattern(old_path)
+            pattern = compile_rule_pattern(old_path)
         except ValidationError as error:
             errors["old_path"] = " ".join(error.messages)
         else:
-            template_error = _template_error(compiled, new_path)
-            if template_error:
-                errors["new_path"] = template_error
+            if new_path and not is_gone:
+                try:
+                    parse_target(new_path, pattern)
+                except ValidationError as error:
+                    errors["new_path"] = " ".join(error.messages)
     elif not old_path.startswith("/") or old_path.startswith("//"):
         errors["old_path"] = "Start the path with a single /."
     elif "?" in old_path or "#" in old_path:
@@ -73,11 +169,65 @@ def check_redirect_rule(*, old_path: str, new_path: str, is_regex: bool, is_gone
 
 
 def is_redirect_target(value: str) -> bool:
-    """A path on this site (not ``//host``) or an absolute http(s) URL."""
+    """A path on this site (one leading /) or an absolute http(s) URL, read so by browsers."""
+    if _UNSAFE_IN_TARGET.search(value):
+        return False
     if value.startswith("/"):
         return not value.startswith("//")
     parts = urlsplit(value)
     return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+def origin_of(target: str) -> tuple[str, str]:
+    """The scheme and host a target leads to; empty for a path on this site."""
+    if target.startswith("/"):
+        return "", ""
+    parts = urlsplit(target)
+    return parts.scheme, parts.netloc.lower()
+
+
+def leads_to(location: str, origin: tuple[str, str]) -> bool:
+    """Whether ``location`` is a valid target that a browser would follow to ``origin``."""
+    return is_redirect_target(location) and origin_of(location) == origin
+
+
+def _options(*, capture: bool) -> re2.Options:
+    options = re2.Options()
+    options.max_mem = _MAX_MEMORY
+    options.never_capture = not capture
+    # A refused pattern is reported to the editor who wrote it, not to the server's log.
+    options.log_errors = False
+    return options
+
+
+def _refusal(error: re2.error) -> str:
+    reason = error.args[0]
+    if isinstance(reason, bytes):
+        reason = reason.decode(errors="replace")
+    for refused, message in _RE2_REFUSALS:
+        if refused.search(reason):
+            return message
+    return f"Not a valid regular expression: {reason}."
+
+
+def _group_number(reference: re.Match[str], pattern: _RE2Pattern) -> int:
+    dollar, backslash, named = reference.groups()
+    if dollar is None and backslash is None and named is None:
+        raise ValidationError(
+            "A backslash in the target may only start a group (\\1, \\g<name>); "
+            "browsers read any other as /."
+        )
+    name = dollar or backslash or named
+    number = int(name) if name.isdecimal() else pattern.groupindex.get(name, -1)
+    if not 0 <= number <= pattern.groups:
+        raise ValidationError(f"The target refers to a group the pattern does not have ({name}).")
+    return number
+
+
+def _authority_is_literal(prefix: str) -> bool:
+    """Whether the text before a URL's first group holds all of its scheme and host."""
+    parts = urlsplit(prefix)
+    return len(prefix) > len(f"{parts.scheme}://{parts.netloc}")
 
 
 def _target_error(old_path: str, new_path: str, *, is_regex: bool, is_gone: bool) -> str:
@@ -85,93 +235,9 @@ def _target_error(old_path: str, new_path: str, *, is_regex: bool, is_gone: bool
         return "A 410 Gone rule has no target: leave it empty." if new_path else ""
     if not new_path:
         return "Give the address to redirect to, or choose 410 Gone."
-    if not is_redirect_target(new_path):
-        return "Use a path that starts with / or an absolute http(s) URL."
+    # A regex rule's target is checked with its groups by parse_target().
+    if not is_regex and not is_redirect_target(new_path):
+        return "Use a path that starts with a single / or an absolute http(s) URL."
     if not is_regex and new_path == old_path:
         return "A rule may not redirect an address to itself."
     return ""
-
-
-def _template_error(compiled: re.Pattern[str], new_path: str) -> str:
-    if not new_path:
-        return ""
-    try:
-        # Parsing the replacement checks escapes and that every group it names exists.
-        compiled.sub(substitution_template(new_path), "")
-    except (re.error, IndexError) as error:
-        return f"The target refers to a group the pattern does not have ({error})."
-    return ""
-
-
-@dataclass
-class _Group:
-    repeats: bool = False
-    alternatives: bool = False
-
-
-def _backtracking_problem(pattern: str) -> str:
-    """Why ``pattern`` could backtrack badly, or "" when it cannot.
-
-    A repeated group may contain neither a repeat nor alternatives, since both let the engine
-    split the same text in exponentially many ways; and unbounded repeats are counted.
-    """
-    stack, closed, unbounded, index = [_Group()], None, 0, 0
-    while index < len(pattern):
-        char = pattern[index]
-        quantifier = _QUANTIFIER.match(pattern, index)
-        if quantifier:
-            repeats, is_unbounded = _quantifier_kind(quantifier)
-            if repeats and closed and (closed.repeats or closed.alternatives):
-                return "A repeated group may not contain another repeat or alternatives (|)."
-            stack[-1].repeats |= repeats
-            unbounded += is_unbounded
-            index, closed = quantifier.end(), None
-            # A lazy or possessive marker belongs to the quantifier just read.
-            if index < len(pattern) and pattern[index] in "?+":
-                index += 1
-            continue
-        closed = None
-        if char == "\\":
-            index += 1
-        elif char == "[":
-            index = _end_of_class(pattern, index)
-        elif char == "(":
-            stack.append(_Group())
-            if pattern.startswith("?", index + 1):
-                index += 1
-        elif char == ")":
-            closed = stack.pop()
-            stack[-1].repeats |= closed.repeats
-            stack[-1].alternatives |= closed.alternatives
-        elif char == "|":
-            stack[-1].alternatives = True
-        index += 1
-    if unbounded > MAX_UNBOUNDED_REPEATS:
-        return f"Use at most {MAX_UNBOUNDED_REPEATS} unbounded repeats (*, +, {{n,}})."
-    return ""
-
-
-def _quantifier_kind(quantifier: re.Match[str]) -> tuple[bool, bool]:
-    """(may match more than once, has no upper bound) for a quantifier token."""
-    token = quantifier.group(0)
-    if token in "*+":
-        return True, True
-    if token == "?":
-        return False, False
-    low, comma, high = quantifier.groups()
-    if comma and not high:
-        return True, True
-    upper = int(high) if comma else int(low or 0)
-    return upper > 1, False
-
-
-def _end_of_class(pattern: str, start: int) -> int:
-    """Index of the ``]`` closing the character class that opens at ``start``."""
-    index = start + 1
-    if pattern.startswith("^", index):
-        index += 1
-    if pattern.startswith("]", index):
-        index += 1
-    while index < len(pattern) and pattern[index] != "]":
-        index += 2 if pattern[index] == "\\" else 1
-    return index

@@ -47,8 +47,23 @@ def test_add_replaces_the_rule_for_the_same_path() -> None:
 
 
 def test_invalid_rules_are_reported() -> None:
-    with pytest.raises(CommandError, match="repeated group"):
-        run("add", r"^/(a+)+$", "/x/", "--regex")
+    with pytest.raises(CommandError, match="Lookahead"):
+        run("add", r"^/(?=a)(.*)$", "/x/$1", "--regex")
     with pytest.raises(CommandError, match="410 Gone"):
         run("add", "/old/")
     assert not Redirect.objects.exists()
+
+
+def test_check_reports_stored_rules_that_fail_the_checks() -> None:
+    run("add", "/old/", "/new/")
+    run("add", r"^/blog/(.*)$", "/$1", "--regex")
+    assert run("check") == "Every rule passes the checks.\n"
+    # As a rule saved under Python's re, before patterns ran on RE2, would be stored.
+    Redirect.objects.filter(old_path=r"^/blog/(.*)$").update(old_path=r"^/blog/(?!keep)(.*)$")
+    out = StringIO()
+    with pytest.raises(CommandError, match=r"1 rule\(s\) are not applied"):
+        call_command("redirects", "check", stdout=out)
+    assert out.getvalue() == (
+        "^/blog/(?!keep)(.*)$: Lookahead and lookbehind ((?=…), (?!…), (?<=…), (?<!…)) "
+        "are not supported.\n"
+    )

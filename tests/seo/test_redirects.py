@@ -11,6 +11,7 @@ from django.test import Client
 from linernotes.content.models import Post, Status
 from linernotes.content.services import publish_post, rerender_all
 from linernotes.seo.models import Match, Redirect, RedirectStatus
+from linernotes.seo.redirects import resolve
 from tests.factories import CategoryFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,8 +171,10 @@ def test_hits_are_counted(client: Client) -> None:
 
 
 def test_invalid_rules_are_refused_on_save() -> None:
-    with pytest.raises(ValidationError):
-        rule(r"^/(a+)+$", "/x/", match=Match.REGEX)
+    with pytest.raises(ValidationError, match="Back-references"):
+        rule(r"^/(a+)\1$", "/x/", match=Match.REGEX)
+    with pytest.raises(ValidationError, match="Lookahead"):
+        rule(r"^/(?!keep/)(.*)$", "/x/$1", match=Match.REGEX)
     with pytest.raises(ValidationError):
         rule("/same/", "/same/")
     assert not Redirect.objects.exists()
@@ -187,7 +190,7 @@ def test_admin_lists_and_validates_rules(client: Client) -> None:
     response = client.post(
         "/admin/seo/redirect/add/",
         {
-            "old_path": r"^/(a|aa)*$",
+            "old_path": r"^/(?P<x>a)(?P=x)$",
             "new_path": "/x/",
             "match": "regex",
             "status": 301,
@@ -195,7 +198,7 @@ def test_admin_lists_and_validates_rules(client: Client) -> None:
         },
     )
     assert response.status_code == 200
-    assert "repeated group" in response.content.decode()
+    assert "Back-references" in response.content.decode()
     response = client.post(
         "/admin/seo/redirect/add/",
         {
@@ -209,3 +212,36 @@ def test_admin_lists_and_validates_rules(client: Client) -> None:
     assert response.status_code == 302
     client.logout()
     assert follow(client, "/docs/start/") == (302, "/help/start/")
+
+
+def test_a_path_with_a_nul_byte_stays_a_404(client: Client) -> None:
+    rule(r"^/old/(.*)$", "/new/$1", match=Match.REGEX)
+    assert client.get("/old/a%00b").status_code == 404
+
+
+def test_patterns_that_would_backtrack_in_pythons_engine_answer(client: Client) -> None:
+    rule(r"^/docs/((?:[\w-]+/)+)$", "/help/$1", match=Match.REGEX, position=1)
+    rule(r"^/(.*)/(.*)/(.*)/(.*)/$", "/$4/$3/$2/$1/", match=Match.REGEX, position=2)
+    assert follow(client, "/docs/getting-started/install/") == (
+        301,
+        "/help/getting-started/install/",
+    )
+    assert follow(client, "/a/b/c/d/") == (301, "/d/c/b/a/")
+    assert client.get("/docs/" + "a-" * 400).status_code == 404
+
+
+def test_regex_rules_answer_long_paths(client: Client) -> None:
+    rule(r"^/old/(.*)$", "/new/$1", match=Match.REGEX)
+    slug = "-".join(["word"] * 180)
+    assert follow(client, f"/old/{slug}/") == (301, f"/new/{slug}/")
+
+
+def test_a_404_no_rule_answers_reads_one_row_and_writes_nothing(
+    django_assert_num_queries: Any,
+) -> None:
+    rule("/old/", "/new/")
+    rule(r"^/legacy/(.*)$", "/new/$1", match=Match.REGEX)
+    assert resolve("/warm/up/") is None
+    with django_assert_num_queries(1) as captured:
+        assert resolve("/missing/") is None
+    assert captured.captured_queries[0]["sql"].lstrip().upper().startswith("SELECT")

@@ -11,7 +11,7 @@ from linernotes.seo.services import add_redirect, remove_redirects
 
 
 class Command(BaseCommand):
-    help = "List, add, remove and test redirect rules (the admin edits the same rules)."
+    help = "List, add, remove, test and check redirect rules (the admin edits the same rules)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         remove.add_argument("--dry-run", action="store_true", help="say what would go")
         test = actions.add_parser("test", help="show what a 404 at PATH would answer")
         test.add_argument("path")
+        actions.add_parser("check", help="report stored rules that fail today's checks")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['action']}")(options)
@@ -58,6 +59,18 @@ class Command(BaseCommand):
         self.stdout.write(f"{verb} {len(rules)} rule(s).")
         for rule in rules:
             self.stdout.write(f"  {rule}")
+
+    def _check(self, options: dict[str, Any]) -> None:
+        refused = 0
+        for rule in Redirect.objects.all():
+            try:
+                rule.clean()
+            except ValidationError as error:
+                refused += 1
+                self.stdout.write(f"{rule.old_path}: {'; '.join(error.messages)}")
+        if refused:
+            raise CommandError(f"{refused} rule(s) are not applied until fixed or removed.")
+        self.stdout.write("Every rule passes the checks.")
 
     def _test(self, options: dict[str, Any]) -> None:
         resolution = resolve(options["path"])
