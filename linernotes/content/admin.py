@@ -97,13 +97,13 @@ class PostAdmin(admin.ModelAdmin[Post]):
             post=post, categories=[primary, *chosen] if primary else chosen
         )
 
-    @admin.action(description="Publish selected posts")
+    @admin.action(description="Publish selected posts", permissions=["change"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
         for post in queryset.exclude(status=Status.PUBLISHED):
             services.publish_post(post=post)
         messages.success(request, "The selected posts are published.")
 
-    @admin.action(description="Return selected posts to draft")
+    @admin.action(description="Return selected posts to draft", permissions=["change"])
     def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
         for post in queryset.filter(status=Status.PUBLISHED):
             services.unpublish_post(post=post)

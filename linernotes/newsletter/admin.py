@@ -88,13 +88,14 @@ class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    @admin.action(description="Unsubscribe selected subscribers")
+    @admin.action(description="Unsubscribe selected subscribers", permissions=["change"])
     def unsubscribe_selected(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> None:
         changed = sum(
             services.unsubscribe(subscriber, source=Source.ADMIN) for subscriber in queryset
         )
         messages.success(request, f"{changed} subscriber(s) unsubscribed.")
 
+    # A read, like the list it is chosen on: view permission is enough.
     @admin.action(description="Export selected subscribers as CSV")
     def export_selected(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> Any:
         return admin_views.csv_response(queryset)
@@ -172,7 +173,10 @@ class MailingAdmin(admin.ModelAdmin[Mailing]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Send to subscribers who have not had it, and retry failures")
+    @admin.action(
+        description="Send to subscribers who have not had it, and retry failures",
+        permissions=["change"],
+    )
     def queue_again(self, request: HttpRequest, queryset: QuerySet[Mailing]) -> None:
         queued = 0
         for mailing in queryset.select_related("post"):

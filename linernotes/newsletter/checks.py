@@ -6,9 +6,11 @@ from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+
+from linernotes.newsletter import webhooks
 
 
 @register()
@@ -51,3 +53,19 @@ def check_digest_hour(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
             )
         ]
     return []
+
+
+@register(deploy=True)
+def check_webhook_credential(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    provider = webhooks.provider_of(settings.EMAIL_BACKEND)
+    if provider is None or webhooks.has_credential(provider):
+        return []
+    return [
+        Warning(
+            f"EMAIL_BACKEND sends through {provider}, but its tracking webhook has no "
+            "credential: it refuses every bounce and complaint report, so mail keeps going "
+            "to those addresses.",
+            hint=webhooks.credential_hint(provider),
+            id="linernotes.newsletter.W001",
+        )
+    ]

@@ -249,3 +249,18 @@ class Delivery(models.Model):
     @property
     def what(self) -> str:
         return f"post {self.post_id}" if self.post_id else f"digest {self.digest_id}"
+
+
+class RateLimitCounter(models.Model):
+    """Signup attempts in one window, counted in the database so every process shares them.
+
+    ``key`` says what is counted (a client address or an email address) by a keyed hash: the
+    table never holds the addresses themselves.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} since {self.window_start:%Y-%m-%d %H:%M:%S}"

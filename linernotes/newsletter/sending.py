@@ -16,7 +16,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from enum import Enum
-from typing import Self
+from typing import Protocol, Self
 
 from anymail.exceptions import (
     AnymailAPIError,
@@ -40,6 +40,26 @@ logger = logging.getLogger(__name__)
 
 # Set by the worker when it is asked to stop: senders finish the message in hand and return.
 stop_requested = threading.Event()
+
+
+class Clock(Protocol):
+    """Time as a sender sees it; tests pass one that records waits instead of waiting."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class RealClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        # A stop request ends the wait early: a worker at a low rate still stops at once.
+        stop_requested.wait(seconds)
+
+
+REAL_CLOCK = RealClock()
 
 LONGEST_RETRY = timedelta(hours=6)
 # This many different messages failing in a row for the same unclear reason means the reason
@@ -140,23 +160,23 @@ def claim_batch(token: str, limit: int) -> list[Delivery]:
     return list(claimed.select_related("subscriber", "post").order_by("pk"))
 
 
-def send_due_deliveries(*, batch_size: int | None = None) -> SendReport:
+def send_due_deliveries(*, batch_size: int | None = None, clock: Clock = REAL_CLOCK) -> SendReport:
     """Send batch after batch until nothing is due, the server fails, or a stop is requested."""
     total = SendReport()
     while not stop_requested.is_set():
-        report = send_batch(batch_size or settings.LINERNOTES_NEWSLETTER_BATCH_SIZE)
+        report = send_batch(batch_size or settings.LINERNOTES_NEWSLETTER_BATCH_SIZE, clock=clock)
         total.add(report)
         if report.claimed == 0 or report.server_error:
             break
     return total
 
 
-def send_batch(limit: int) -> SendReport:
+def send_batch(limit: int, *, clock: Clock = REAL_CLOCK) -> SendReport:
     token = uuid.uuid4().hex
     deliveries = claim_batch(token, limit)
     if not deliveries:
         return SendReport()
-    with BatchSender(token) as sender:
+    with BatchSender(token, clock=clock) as sender:
         sender.send_all(deliveries)
     return sender.report
 
@@ -164,15 +184,16 @@ def send_batch(limit: int) -> SendReport:
 class BatchSender:
     """Sends one claimed batch over one connection, paced to the configured rate."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, *, clock: Clock = REAL_CLOCK) -> None:
         self.token = token
+        self.clock = clock
         self.report = SendReport()
         self.connection: BaseEmailBackend | None = None
         rate = settings.LINERNOTES_NEWSLETTER_RATE
         self.interval = 1 / rate if rate else 0.0
-        self.next_slot = time.monotonic()
+        self.next_slot = clock.monotonic()
         self.lease_seconds = settings.LINERNOTES_NEWSLETTER_CLAIM_SECONDS
-        self.renew_at = time.monotonic() + self.lease_seconds / 2
+        self.renew_at = clock.monotonic() + self.lease_seconds / 2
         self.suspect_reason, self.suspect_count = "", 0
 
     def __enter__(self) -> Self:
@@ -311,17 +332,17 @@ class BatchSender:
     def _pace(self) -> None:
         if not self.interval:
             return
-        wait = self.next_slot - time.monotonic()
+        wait = self.next_slot - self.clock.monotonic()
         if wait > 0:
-            stop_requested.wait(wait)
-        self.next_slot = max(self.next_slot, time.monotonic()) + self.interval
+            self.clock.sleep(wait)
+        self.next_slot = max(self.next_slot, self.clock.monotonic()) + self.interval
 
     def _keep_claim(self) -> None:
         # A slow batch (a low rate) must not outlive its claim, or another sender could take it.
-        if time.monotonic() < self.renew_at:
+        if self.clock.monotonic() < self.renew_at:
             return
         lease = timezone.now() + timedelta(seconds=self.lease_seconds)
         Delivery.objects.filter(claim_token=self.token, state=DeliveryState.QUEUED).update(
             claimed_until=lease
         )
-        self.renew_at = time.monotonic() + self.lease_seconds / 2
+        self.renew_at = self.clock.monotonic() + self.lease_seconds / 2

@@ -3,11 +3,19 @@
 An import must say, per row, that the person consented (a ``consent`` column); imported
 subscribers are active at once. Every row is checked first: if any row is bad, the report
 lists each problem with its line number and nothing is imported.
+
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return as a formula, and a subscriber's address can start with one (``=1+2@example.com``
+is a valid address). The export puts a single quote in front of such cells, which
+spreadsheets show as text, and the import takes it off again, so a file goes out and comes
+back unchanged. Cells that already start with quotes before such a character get one more,
+so that the quote taken off on import is always the one the export added.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
@@ -35,6 +43,18 @@ REQUIRED_COLUMNS = ("email", "consent")
 CONSENT_WORDS = frozenset({"yes", "y", "true", "1"})
 TOPIC_SEPARATOR = ";"
 EMAIL_LENGTH = Subscriber._meta.get_field("email").max_length or 254
+FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+
+
+def _exported(cell: str) -> str:
+    """A cell as the export writes it: text, never a formula."""
+    return f"'{cell}" if FORMULA_START.match(cell) else cell
+
+
+def _cell(record: dict[str, str | None], name: str) -> str:
+    """A cell as the import reads it: without the quote the export may have put in front."""
+    cell = record.get(name) or ""
+    return cell[1:] if cell.startswith("'") and FORMULA_START.match(cell) else cell
 
 
 def export_subscribers(subscribers: Iterable[Subscriber], out: SupportsWrite[str]) -> int:
@@ -48,17 +68,16 @@ def export_subscribers(subscribers: Iterable[Subscriber], out: SupportsWrite[str
             if subscriber.all_topics
             else TOPIC_SEPARATOR.join(category.slug for category in subscriber.topics.all())
         )
-        writer.writerow(
-            [
-                subscriber.email,
-                subscriber.state,
-                subscriber.frequency,
-                topics,
-                "yes" if subscriber.confirmed_at else "no",
-                subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else "",
-                subscriber.created_at.isoformat(),
-            ]
-        )
+        row = [
+            subscriber.email,
+            subscriber.state,
+            subscriber.frequency,
+            topics,
+            "yes" if subscriber.confirmed_at else "no",
+            subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else "",
+            subscriber.created_at.isoformat(),
+        ]
+        writer.writerow([_exported(cell) for cell in row])
         count += 1
     return count
 
@@ -131,20 +150,20 @@ def _read_rows(
 
 
 def _parse(record: dict[str, str | None], line: int, categories: dict[str, Category]) -> ImportRow:
-    email = normalise_email(record.get("email") or "")
+    email = normalise_email(_cell(record, "email"))
     try:
         validate_email(email)
     except ValidationError:
         raise ValidationError(f"{email or 'an empty address'!r} is not an email address") from None
     if len(email) > EMAIL_LENGTH:
         raise ValidationError(f"{email[:40]}… is longer than {EMAIL_LENGTH} characters")
-    consent = (record.get("consent") or "").strip()
+    consent = _cell(record, "consent").strip()
     if consent.lower() not in CONSENT_WORDS:
         raise ValidationError(f"{email} has no recorded consent (consent is {consent!r})")
-    frequency = (record.get("frequency") or "").strip() or Frequency.IMMEDIATE
+    frequency = _cell(record, "frequency").strip() or Frequency.IMMEDIATE
     if frequency not in Frequency.values:
         raise ValidationError(f"unknown frequency {frequency!r} (use immediate or weekly)")
-    slugs = [s.strip() for s in (record.get("topics") or "").split(TOPIC_SEPARATOR) if s.strip()]
+    slugs = [s.strip() for s in _cell(record, "topics").split(TOPIC_SEPARATOR) if s.strip()]
     unknown = [slug for slug in slugs if slug not in categories]
     if unknown:
         raise ValidationError(f"unknown topic {', '.join(map(repr, unknown))}")

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, include, path
 
-from linernotes.newsletter import views
+from linernotes.newsletter import views, webhooks
 
 app_name = "newsletter"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,5 +11,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("newsletter/preferences/<str:token>/", views.preferences, name="preferences"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     # Provider webhooks, e.g. /newsletter/webhooks/postmark/tracking/ (see docs/newsletter.md).
-    path("newsletter/webhooks/", include("anymail.urls")),
+    path("newsletter/webhooks/", include(webhooks.urlpatterns)),
 ]

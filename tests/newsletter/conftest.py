@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from django.conf import LazySettings
-from django.core.cache import cache
 from django.utils import timezone
 
 from linernotes.content.models import Category
@@ -20,12 +19,11 @@ URL_RE = re.compile(r"https?://\S+")
 
 @pytest.fixture(autouse=True)
 def newsletter_fresh_state(settings: LazySettings) -> Iterator[None]:
-    """Receivers connected, empty rate-limit counters, no cached renderings, a known site URL."""
+    """Receivers connected, no cached renderings, a known site URL."""
     settings.LINERNOTES_SITE_URL = "https://blog.example.com"
     settings.DEFAULT_FROM_EMAIL = '"Liner Notes Engineering" <newsletter@blog.example.com>'
     settings.LINERNOTES_NEWSLETTER_REPLY_TO = "editors@blog.example.com"
     connect_receivers()
-    cache.clear()
     forget_rendered_emails()
     yield
     forget_rendered_emails()

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import validate_email
 from django.test import Client
 from django.utils import timezone
 
@@ -223,3 +224,45 @@ def test_a_csv_without_a_consent_column_is_refused(editor: Client) -> None:
     rows = [[td.get_text(strip=True) for td in tr("td")] for tr in page.select("tbody tr")]
     assert rows == [["1", "the header has no 'consent' column"]]
     assert not Subscriber.objects.exists()
+
+
+# Valid addresses (Django's validator accepts them) that a spreadsheet would run as formulas,
+# next to ordinary ones with the same characters further in, and one that starts with a quote.
+FORMULA_ADDRESSES = ["=1+2@example.com", "=cmd|'/ccalc'!a0@example.com", "-2+3@example.com"]
+PLAIN_ADDRESSES = ["ada+news@example.com", "grace-hopper@example.com", "'tis@example.com"]
+PHONE_ADDRESS = "+1-555-0100@example.com"  # legitimate, and it starts with a plus
+QUOTED_FORMULA = "'=already-quoted@example.com"
+ADDRESSES = [*FORMULA_ADDRESSES, PHONE_ADDRESS, *PLAIN_ADDRESSES, QUOTED_FORMULA]
+
+
+def exported_rows(editor: Client) -> list[list[str]]:
+    response = editor.get("/admin/newsletter/subscriber/export/")
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_the_export_writes_no_cell_a_spreadsheet_would_run(
+    editor: Client, make_subscriber: MakeSubscriber
+) -> None:
+    for address in ADDRESSES:
+        validate_email(address)
+        make_subscriber(address)
+    header, *rows = exported_rows(editor)
+    assert header[0] == "email"
+    assert all(not cell or cell[0] not in "=+-@\t\r" for row in rows for cell in row)
+    emails = {row[0] for row in rows}
+    assert emails == {
+        *(f"'{address}" for address in [*FORMULA_ADDRESSES, PHONE_ADDRESS, QUOTED_FORMULA]),
+        *PLAIN_ADDRESSES,
+    }
+
+
+def test_what_the_export_wrote_imports_unchanged(
+    editor: Client, make_subscriber: MakeSubscriber
+) -> None:
+    for address in ADDRESSES:
+        make_subscriber(address)
+    text = editor.get("/admin/newsletter/subscriber/export/").content.decode()
+    Subscriber.objects.all().delete()
+    page = upload(editor, text)
+    assert f"{len(ADDRESSES)} subscriber(s) imported" in page.text
+    assert set(Subscriber.objects.values_list("email", flat=True)) == set(ADDRESSES)

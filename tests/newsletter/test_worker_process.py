@@ -6,24 +6,19 @@ a CSV import, `newsletter send`), so the worker processes share nothing with the
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
-import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.parse
-import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from tests.newsletter.processes import answers, free_port, sign_up, wait_for
 from tests.newsletter.smtp_sink import SmtpSink
 
 SUBSCRIBERS = 60
@@ -102,14 +97,6 @@ def site(tmp_path: Path) -> Iterator[tuple[Site, SmtpSink]]:
         sink.stop()
 
 
-def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
-
-
 def stop(worker: subprocess.Popen[bytes], how: signal.Signals) -> int:
     worker.send_signal(how)
     return worker.wait(timeout=30)
@@ -162,34 +149,11 @@ def test_a_killed_worker_loses_nothing_and_repeats_at_most_its_message_in_hand(
     assert len(sink.received) <= SUBSCRIBERS + 1
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _sign_up(base: str, email: str) -> int:
-    """One reader's signup through the form, as a browser sends it (cookie and CSRF token)."""
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-    )
-    with opener.open(f"{base}/newsletter/", timeout=30) as response:
-        form = response.read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
-    assert token is not None
-    data = urllib.parse.urlencode({"email": email, "csrfmiddlewaretoken": token[1]}).encode()
-    try:
-        with opener.open(f"{base}/newsletter/", data=data, timeout=30) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def test_signups_succeed_while_a_worker_writes_to_the_same_sqlite_file(
     site: tuple[Site, SmtpSink],
 ) -> None:
     installation, sink = site
-    port = _free_port()
+    port = free_port()
     installation.env["LINERNOTES_NEWSLETTER_SIGNUPS_PER_IP"] = "1000"
     # Plain http here, so cookies (the CSRF one among them) must not be marked secure.
     installation.env["LINERNOTES_SITE_URL"] = f"http://127.0.0.1:{port}"
@@ -211,11 +175,11 @@ def test_signups_succeed_while_a_worker_writes_to_the_same_sqlite_file(
     worker = installation.start_worker()
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: _answers(base), 60, "the server")
+        wait_for(lambda: answers(base), 60, "the server")
         wait_for(lambda: len(sink.received) >= 5, 60, "the worker to be sending")
         emails = [f"new{n:02d}@example.org" for n in range(40)]
         with ThreadPoolExecutor(max_workers=8) as pool:
-            statuses = list(pool.map(lambda email: _sign_up(base, email), emails))
+            statuses = list(pool.map(lambda email: sign_up(base, email), emails))
         assert statuses == [200] * len(emails)
         # The worker sends the post and every confirmation email, each once.
         wait_for(lambda: len(sink.received) >= SUBSCRIBERS + len(emails), 60, "every email")
@@ -228,11 +192,3 @@ def test_signups_succeed_while_a_worker_writes_to_the_same_sqlite_file(
         server.wait(timeout=10)
         if worker.poll() is None:
             stop(worker, signal.SIGTERM)
-
-
-def _answers(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base}/newsletter/", timeout=2) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
