@@ -8,25 +8,24 @@ markdown-it's ``env`` mapping rather than on the parser.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
-from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import unescapeAll
+from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
 
 from linernotes.content.highlighting import render_code_block
-from linernotes.content.sanitise import sanitise_html
+from linernotes.content.sanitise import is_reserved_id, sanitise_html
+from linernotes.content.text import count_words, extract_text
 
 ImageSizeResolver = Callable[[str], tuple[int, int] | None]
 
@@ -41,6 +40,7 @@ class RenderedMarkdown:
 
 
 _IMAGE_SIZE_ENV_KEY = "linernotes_image_size"
+_TASK_MARKER_ENV_KEY = "linernotes_task_marker"
 # h1 is the post title in the site's layout, and deeper levels are too fine to link to.
 _ANCHOR_LEVELS = (2, 4)
 _ANCHORED_TAGS = frozenset(f"h{level}" for level in range(_ANCHOR_LEVELS[0], _ANCHOR_LEVELS[1] + 1))
@@ -48,9 +48,38 @@ PERMALINK_SYMBOL = "#"
 FOOTNOTE_BACKREF_SYMBOL = "\u21a9\ufe0e"
 
 
+# Ids the footnotes plugin gives its references and notes.
+_FOOTNOTE_ID_RE = re.compile(r"fn(?:ref)?[0-9]+")
+
+
 def _slugify(title: str) -> str:
     # An empty id is invalid HTML, so headings made only of punctuation still get one.
     return slugify(title) or "section"
+
+
+class _UniqueIds:
+    """Hands out ids that no other heading, footnote or element of the site's page has.
+
+    Each base remembers the last number it was given, so ten thousand headings with one title
+    cost ten thousand look-ups rather than fifty million.
+    """
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+        self._last_number: dict[str, int] = {}
+
+    def _free(self, candidate: str) -> bool:
+        taken = candidate in self._taken or is_reserved_id(candidate)
+        return not taken and _FOOTNOTE_ID_RE.fullmatch(candidate) is None
+
+    def claim(self, base: str) -> str:
+        candidate, number = base, self._last_number.get(base, 0)
+        while not self._free(candidate):
+            number += 1
+            candidate = f"{base}-{number}"
+        self._last_number[base] = number
+        self._taken.add(candidate)
+        return candidate
 
 
 def _heading_title(inline: Token) -> str:
@@ -68,15 +97,99 @@ def _permalink_tokens(slug: str, title: str) -> list[Token]:
     return [link_open, Token("text", "", 0, content=PERMALINK_SYMBOL), Token("link_close", "a", -1)]
 
 
-def _add_permalinks(state: StateCore) -> None:
+def _anchor_headings(state: StateCore) -> None:
+    ids = _UniqueIds()
     tokens = state.tokens
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.tag not in _ANCHORED_TAGS:
             continue
-        slug = token.attrGet("id")
         inline = tokens[index + 1]
-        if slug and inline.children is not None:
-            inline.children.extend(_permalink_tokens(str(slug), _heading_title(inline)))
+        title = _heading_title(inline)
+        slug = ids.claim(_slugify(title))
+        token.attrSet("id", slug)
+        if inline.children is not None:
+            inline.children.extend(_permalink_tokens(slug, title))
+
+
+# GitHub's task-list marker: "[ ]", "[x]" or "[X]" and whitespace, opening a list item.
+_TASK_MARKER_RE = re.compile(r"\[([ xX])\][ \t\n\v\f\r]+")
+_TASK_CHECKBOXES = {
+    True: '<input class="task-list-item-checkbox" checked="checked" type="checkbox"'
+    ' disabled="disabled">',
+    False: '<input class="task-list-item-checkbox" type="checkbox" disabled="disabled">',
+}
+
+
+def _make_task_lists(state: StateCore) -> None:
+    """Turn list items opening with a task marker into labelled checkboxes, in one pass.
+
+    The enclosing list is tracked on a stack rather than searched for backwards, which is
+    what makes a list of many thousand tasks cost linear time.
+    """
+    tokens, open_lists = state.tokens, []
+    for index, token in enumerate(tokens):
+        if token.type in {"bullet_list_open", "ordered_list_open"}:
+            open_lists.append(token)
+        elif token.type in {"bullet_list_close", "ordered_list_close"}:
+            open_lists.pop()
+        elif (
+            token.type == "inline"
+            and index >= 2
+            and tokens[index - 1].type == "paragraph_open"
+            and tokens[index - 2].type == "list_item_open"
+            and (marker := _TASK_MARKER_RE.match(token.content))
+            and token.children
+            and token.children[0].type == "text"
+            and token.children[0].content.startswith(marker[0][:3])
+        ):
+            first = token.children[0]
+            first.content = first.content[3:]
+            checkbox = Token("task_checkbox", "", 0, meta={"checked": marker[1] != " "})
+            token.children[:0] = [Token("html_inline", "", 0, content="<label>"), checkbox]
+            token.children.append(Token("html_inline", "", 0, content="</label>"))
+            tokens[index - 2].attrSet("class", "task-list-item")
+            open_lists[-1].attrSet("class", "contains-task-list")
+
+
+def _align_cells_with_classes(state: StateCore) -> None:
+    # A Content-Security-Policy without 'unsafe-inline' blocks style attributes.
+    for token in state.tokens:
+        style = token.attrGet("style") if token.type in {"th_open", "td_open"} else None
+        if isinstance(style, str) and style.startswith("text-align:"):
+            del token.attrs["style"]
+            token.attrSet("class", f"align-{style.removeprefix('text-align:')}")
+
+
+# nh3's HTML5 parser takes time that grows with the product of open elements and tags, and
+# formatting elements left open are copied into every later block: "<div>" * 50_000 takes
+# seconds, a few kilobytes of unclosed "<b title=n>" come out as megabytes. Every raw tag
+# starts with "<", so counting them bounds both; raw HTML past the limit is shown as text.
+RAW_HTML_TAG_LIMIT = 1000
+
+
+def _limit_raw_html(state: StateCore) -> None:
+    budget = RAW_HTML_TAG_LIMIT
+    for block in state.tokens:
+        for token in [block, *(block.children or [])]:
+            if token.type not in {"html_block", "html_inline"}:
+                continue
+            budget -= token.content.count("<")
+            if budget < 0:
+                token.content = escapeHtml(token.content)
+
+
+# Links, and images in links, are the only inline elements that nest; deeper nesting is read
+# as text. markdown-it shares one limit (20) between blocks and inlines, and every "[" in a
+# paragraph costs a look-up per level of it, which a body of brackets turns into a minute.
+_INLINE_NESTING = 6
+
+
+def _parse_inlines(state: StateCore) -> None:
+    # markdown-it's own "inline" rule, parsing with the lower limit of _INLINE_PARSER.
+    for token in state.tokens:
+        if token.type == "inline":
+            token.children = token.children if token.children is not None else []
+            _INLINE_PARSER.inline.parse(token.content, _INLINE_PARSER, state.env, token.children)
 
 
 def _render_fence(
@@ -100,6 +213,14 @@ def _render_image(
             token.attrSet("height", str(int(size[1])))
     token.attrSet("decoding", "async")
     return self.image(tokens, idx, options, env)
+
+
+def _render_task_checkbox(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    # A marker only this render knows; render_markdown puts the checkbox there after
+    # sanitising, so no checkbox or other form control can come from the author's HTML.
+    return f"{env[_TASK_MARKER_ENV_KEY]}{int(tokens[idx].meta['checked'])}"
 
 
 def _render_footnote_anchor(
@@ -132,110 +253,30 @@ def _render_nothing(
     return ""
 
 
-def _build_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+def _build_parser(*, max_nesting: int) -> MarkdownIt:
+    options = {"html": True, "maxNesting": max_nesting}
+    md = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     md.use(footnote_plugin)
-    md.use(tasklists_plugin, label=True)
-    md.use(
-        anchors_plugin, min_level=_ANCHOR_LEVELS[0], max_level=_ANCHOR_LEVELS[1], slug_func=_slugify
-    )
-    md.core.ruler.after("anchor", "heading_permalink", _add_permalinks)
+    # Rules of our own rather than mdit_py_plugins' anchors and tasklists plugins, whose
+    # searches for duplicate slugs and for a task's list take quadratic time.
+    md.core.ruler.at("inline", _parse_inlines)
+    md.core.ruler.after("inline", "task_lists", _make_task_lists)
+    md.core.ruler.push("raw_html_limit", _limit_raw_html)
+    md.core.ruler.push("heading_anchors", _anchor_headings)
+    md.core.ruler.push("cell_alignment", _align_cells_with_classes)
     # Front matter is metadata for the site, never part of the post body.
     md.add_render_rule("front_matter", _render_nothing)
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("image", _render_image)
+    md.add_render_rule("task_checkbox", _render_task_checkbox)
     md.add_render_rule("footnote_anchor", _render_footnote_anchor)
     md.add_render_rule("footnote_block_open", _render_footnote_block_open)
     return md
 
 
-_MARKDOWN = _build_parser()
-
-
-# Elements whose boundaries separate lines of the plain-text version.
-_BLOCK_TAGS = frozenset(
-    {
-        *("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "div"),
-        *("section", "ul", "ol", "li", "dl", "dt", "dd", "table", "caption", "thead"),
-        *("tbody", "tfoot", "tr", "details", "summary", "figure", "figcaption"),
-    }
-)
-_VOID_TAGS = frozenset({"br", "hr", "img", "input", "wbr"})
-_CELL_TAGS = frozenset({"td", "th"})
-# Decorations added by the pipeline; their symbols and line numbers are not the author's words.
-_DECORATION_CLASSES = {"a": {"header-anchor", "footnote-backref"}, "span": {"linenos"}}
-_WHITESPACE_RE = re.compile(r"\s+")
-_WORD_RE = re.compile(r"\S*\w\S*")
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
-        self._pending: list[str] = []
-        self._skipping: list[bool] = []
-        self._pre_depth = 0
-
-    def _end_line(self) -> None:
-        for line in "".join(self._pending).split("\n"):
-            if stripped := line.strip():
-                self.lines.append(stripped)
-        self._pending = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self._pending.append("\n")
-        if tag in _BLOCK_TAGS:
-            self._end_line()
-        if tag in _VOID_TAGS:
-            return
-        classes = set((dict(attrs).get("class") or "").split())
-        decoration = bool(classes & _DECORATION_CLASSES.get(tag, set()))
-        self._skipping.append(decoration or (bool(self._skipping) and self._skipping[-1]))
-        if tag == "pre":
-            self._pre_depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID_TAGS:
-            return
-        if self._skipping:
-            self._skipping.pop()
-        if tag == "pre":
-            self._pre_depth -= 1
-        if tag in _BLOCK_TAGS:
-            self._end_line()
-        elif tag in _CELL_TAGS and self._pending and not self._pending[-1].endswith(" "):
-            # Keeps adjacent cells from running together when the markup has no whitespace.
-            self._pending.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if self._skipping and self._skipping[-1]:
-            return
-        if self._pre_depth:
-            self._pending.append(data)
-            return
-        text = _WHITESPACE_RE.sub(" ", data)
-        if text.startswith(" ") and self._pending and self._pending[-1].endswith(" "):
-            text = text[1:]
-        self._pending.append(text)
-
-    def close(self) -> None:
-        super().close()
-        self._end_line()
-
-
-def extract_text(html: str) -> str:
-    """Plain text of rendered HTML, one line per block, without pipeline decorations."""
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    return "\n".join(extractor.lines)
-
-
-def count_words(text: str) -> int:
-    # Runs of punctuation such as "->" or "—" are not words.
-    return len(_WORD_RE.findall(text))
+_INLINE_PARSER = _build_parser(max_nesting=_INLINE_NESTING)
+_MARKDOWN = _build_parser(max_nesting=20)
 
 
 def render_markdown(
@@ -245,7 +286,13 @@ def render_markdown(
 
     Front matter is skipped. Raw HTML is parsed and then reduced to the sanitiser's allow-list.
     """
-    env: EnvType = {_IMAGE_SIZE_ENV_KEY: image_size}
+    marker = secrets.token_hex(16)
+    env: EnvType = {_IMAGE_SIZE_ENV_KEY: image_size, _TASK_MARKER_ENV_KEY: marker}
     html = sanitise_html(_MARKDOWN.render(source, env))
+    for checked, checkbox in _TASK_CHECKBOXES.items():
+        # Only where the marker is text right inside a label: an element that keeps markup as
+        # text (such as <xmp>) may have swallowed the list, and shows what was written there.
+        html = html.replace(f"<label>{marker}{int(checked)}", f"<label>{checkbox}")
+        html = html.replace(f"{marker}{int(checked)}", "[x]" if checked else "[ ]")
     text = extract_text(html)
     return RenderedMarkdown(html=html, text=text, word_count=count_words(text))

@@ -1,12 +1,38 @@
-"""Facts about uploaded media files that rendering needs."""
+"""Uploaded images: their size read from the file's header, and the upper limit on pixels.
+
+Pillow's ``Image.open`` is lazy: it reads the header and decodes no pixels, so a size costs
+the same for a huge image as for a small one. A decompression bomb (a small file that decodes
+to billions of pixels) is refused on upload, before anything decodes it.
+"""
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 from pathlib import Path
+from typing import IO, Any
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
 from PIL import Image, UnidentifiedImageError
+
+
+def header_size(file: Path | IO[bytes]) -> tuple[int, int] | None:
+    """Width and height as the image's header states them, or None if it is no image.
+
+    Raises Pillow's DecompressionBombError for sizes Pillow refuses to open at all.
+    """
+    with warnings.catch_warnings():
+        # Only the size is wanted, and judging it is the caller's business: Pillow's warning
+        # about large sizes would otherwise be an error wherever warnings are errors.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(file) as image:
+                return image.size
+        except (OSError, UnidentifiedImageError):
+            return None
 
 
 def media_image_size(src: str) -> tuple[int, int] | None:
@@ -25,7 +51,42 @@ def media_image_size(src: str) -> tuple[int, int] | None:
 def _image_size(path: Path, mtime_ns: int) -> tuple[int, int] | None:
     # mtime is part of the key so a replaced file is measured again.
     try:
-        with Image.open(path) as image:
-            return image.size
-    except (OSError, UnidentifiedImageError):
+        return header_size(path)
+    except Image.DecompressionBombError:
         return None
+
+
+def validate_image_pixels(file: IO[bytes]) -> None:
+    """Refuse an image with more pixels than LINERNOTES_MAX_IMAGE_PIXELS, from its header."""
+    limit = settings.LINERNOTES_MAX_IMAGE_PIXELS
+    file.seek(0)
+    try:
+        size = header_size(file)
+        stated = f"{size[0]:,} × {size[1]:,}" if size and size[0] * size[1] > limit else ""
+    except Image.DecompressionBombError:
+        stated = f"more than {2 * (Image.MAX_IMAGE_PIXELS or 0):,}"
+    finally:
+        file.seek(0)
+    if stated:
+        raise ValidationError(
+            "This image is %(stated)s pixels; images may have at most %(limit)s pixels "
+            "(%(megapixels)s megapixels). Upload a smaller version.",
+            code="too_many_pixels",
+            params={"stated": stated, "limit": f"{limit:,}", "megapixels": f"{limit / 1e6:g}"},
+        )
+
+
+class PixelLimitedImageFormField(forms.ImageField):
+    """Django's image field, checking the pixel limit before Django's own check opens it."""
+
+    def to_python(self, data: Any) -> Any:
+        if data not in self.empty_values and hasattr(data, "seek"):
+            validate_image_pixels(data)
+        return super().to_python(data)
+
+
+class PixelLimitedImageField(models.ImageField):
+    """An image field whose forms refuse images above LINERNOTES_MAX_IMAGE_PIXELS."""
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"form_class": PixelLimitedImageFormField, **kwargs})

@@ -79,6 +79,9 @@ def rerender_all(*, dry_run: bool = False) -> int:
 
 # What rendering (and the trimming done on save) may change, per model.
 RENDERED_FIELDS: dict[type[Post] | type[Page], list[str]] = {
-    Post: ["body_html", "auto_excerpt", "word_count", "title", "summary", "hero_image_alt"],
+    Post: [
+        *("body_html", "body_text", "auto_excerpt", "word_count"),
+        *("title", "summary", "hero_image_alt"),
+    ],
     Page: ["body_html", "title"],
 }

@@ -1,9 +1,10 @@
-"""Small text rules shared by every model: trimming and plain-text excerpts."""
+"""Small text rules shared by every model: trimming, plain text of rendered HTML, excerpts."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from html import unescape
 
 _SPACE_RUN = re.compile(r"\s+")
 _ELLIPSIS = "\u2026"
@@ -28,3 +29,100 @@ def cut_at_word(text: str, length: int) -> str:
     boundary = cut.rfind(" ")
     cut = cut[:boundary] if boundary > 0 else flat[:length]
     return cut.rstrip(" ,;:.-\u2013\u2014([{") + _ELLIPSIS
+
+
+# Elements whose boundaries separate lines of the plain-text version.
+_BLOCK_TAGS = frozenset(
+    {
+        *("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "div"),
+        *("section", "ul", "ol", "li", "dl", "dt", "dd", "table", "caption", "thead"),
+        *("tbody", "tfoot", "tr", "details", "summary", "figure", "figcaption"),
+    }
+)
+_VOID_TAGS = frozenset({"br", "hr", "img", "input", "wbr"})
+_CELL_TAGS = frozenset({"td", "th"})
+# Decorations added by the pipeline; their symbols and line numbers are not the author's words.
+_DECORATION_CLASSES = {"a": {"header-anchor", "footnote-backref"}, "span": {"linenos"}}
+# The sanitiser's output is canonical: "<" only ever opens a tag (text and attribute values
+# escape it) and every attribute value is double-quoted without a '"' inside. So a tag or a
+# run of text is one match here, which reads rendered posts several times faster than
+# html.parser, whose generality this input never needs.
+_TAG_OR_TEXT_RE = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>"]|"[^"]*")*)>|([^<]+)')
+_CLASS_ATTRIBUTE_RE = re.compile(r'\sclass="([^"]*)"')
+_WORD_CHARACTER_RE = re.compile(r"\w")
+
+
+class _TextCollector:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._pending: list[str] = []
+        self._skipping: list[bool] = []
+        self._pre_depth = 0
+
+    def end_line(self) -> None:
+        for line in "".join(self._pending).split("\n"):
+            if stripped := line.strip():
+                self.lines.append(stripped)
+        self._pending = []
+
+    def start(self, tag: str, attributes: str) -> None:
+        if tag == "br":
+            self._pending.append("\n")
+        if tag in _BLOCK_TAGS:
+            self.end_line()
+        if tag in _VOID_TAGS:
+            return
+        decoration = False
+        if tag in _DECORATION_CLASSES and (found := _CLASS_ATTRIBUTE_RE.search(attributes)):
+            decoration = bool(set(unescape(found[1]).split()) & _DECORATION_CLASSES[tag])
+        self._skipping.append(decoration or (bool(self._skipping) and self._skipping[-1]))
+        if tag == "pre":
+            self._pre_depth += 1
+
+    def end(self, tag: str) -> None:
+        if tag in _VOID_TAGS:
+            return
+        if self._skipping:
+            self._skipping.pop()
+        if tag == "pre":
+            self._pre_depth -= 1
+        if tag in _BLOCK_TAGS:
+            self.end_line()
+        elif tag in _CELL_TAGS and self._pending and not self._pending[-1].endswith(" "):
+            # Keeps adjacent cells from running together when the markup has no whitespace.
+            self._pending.append(" ")
+
+    def text(self, data: str) -> None:
+        if self._skipping and self._skipping[-1]:
+            return
+        if self._pre_depth:
+            self._pending.append(unescape(data))
+            return
+        text = _SPACE_RUN.sub(" ", unescape(data))
+        if text.startswith(" ") and self._pending and self._pending[-1].endswith(" "):
+            text = text[1:]
+        self._pending.append(text)
+
+
+def extract_text(html: str) -> str:
+    """Plain text of sanitised HTML, one line per block, without the pipeline's decorations."""
+    collector = _TextCollector()
+    for match in _TAG_OR_TEXT_RE.finditer(html):
+        closing, tag, attributes, data = match.groups()
+        if data is not None:
+            collector.text(data)
+        elif closing:
+            collector.end(tag.lower())
+        else:
+            collector.start(tag.lower(), attributes)
+    collector.end_line()
+    return "\n".join(collector.lines)
+
+
+def count_words(text: str) -> int:
+    """Runs of characters with at least one letter, digit or underscore in them.
+
+    Runs of punctuation such as "->" or "—" are not words. Splitting first keeps this linear:
+    a pattern such as \\S*\\w\\S* backtracks over every run that has no word character.
+    """
+    return sum(1 for run in text.split() if _WORD_CHARACTER_RE.search(run))

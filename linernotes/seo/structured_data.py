@@ -15,8 +15,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from linernotes.content.addresses import absolute_url
 from linernotes.content.models import Author, Byline, Post
-from linernotes.seo.identity import SocialImage, absolute_url, site_logo
+from linernotes.content.sanitise import safe_href
+from linernotes.seo.identity import SocialImage, site_logo
 from linernotes.seo.metadata import PageKind, PageMetadata
 
 Node = dict[str, Any]
@@ -177,8 +179,8 @@ def _article(
     }
     if post.primary_category:
         article["articleSection"] = post.primary_category.name
-    if post.external_url:
-        article["isBasedOn"] = post.external_url
+    if external_url := safe_href(post.external_url):
+        article["isBasedOn"] = external_url
     return article
 
 
@@ -199,8 +201,8 @@ def _person(author: Author, job_title: str) -> Node:
         person["description"] = author.bio
     if author.avatar:
         person["image"] = absolute_url(author.avatar.url)
-    if author.website:
-        person["sameAs"] = [author.website]
+    if website := safe_href(author.website):
+        person["sameAs"] = [website]
     return person
 
 

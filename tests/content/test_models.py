@@ -155,5 +155,5 @@ def test_first_category_is_primary_and_bylines_keep_order() -> None:
 
 def test_reserved_page_slugs_are_refused() -> None:
     page = Page(title="Category", slug="category", body="")
-    with pytest.raises(ValidationError, match="used by the site"):
+    with pytest.raises(ValidationError, match="already uses the address /category/"):
         page.full_clean()

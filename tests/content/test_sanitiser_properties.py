@@ -1,8 +1,9 @@
 """Property tests: whatever an author writes, the output keeps the sanitiser's guarantees.
 
 Inputs are built from hostile fragments (script and event-handler markup, dangerous URL
-schemes in every spelling, broken and nested tags) mixed with random text, then the output
-is parsed and every element and attribute is checked.
+schemes in every spelling, broken and nested tags, form controls, the site's own ids) mixed
+with random text and task lists, then the output is parsed and every element and attribute
+is checked.
 """
 
 from __future__ import annotations
@@ -17,16 +18,28 @@ from lxml.html import HtmlElement
 
 from linernotes.content.markdown import render_markdown
 from linernotes.content.sanitise import (
+    ALIGNMENT_CLASSES,
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     FORCED_ATTRIBUTES,
+    RESERVED_IDS,
+    is_reserved_id,
     sanitise_html,
 )
 
 FORBIDDEN_TAGS = frozenset(
     {"script", "style", "iframe", "object", "embed", "form", "svg", "math", "base", "meta"}
 )
-ALIGNMENTS = frozenset({"text-align:left", "text-align:right", "text-align:center"})
+# The two checkboxes a task list item may start with, attribute for attribute.
+TASK_CHECKBOXES = [
+    {"class": "task-list-item-checkbox", "type": "checkbox", "disabled": "disabled"},
+    {
+        "class": "task-list-item-checkbox",
+        "type": "checkbox",
+        "disabled": "disabled",
+        "checked": "checked",
+    },
+]
 RASTER_DATA_RE = re.compile(r"data:image/(png|jpeg|gif|webp|avif)[;,]", re.IGNORECASE)
 # What a browser ignores when reading a URL's scheme (WHATWG URL parsing).
 URL_IGNORED_RE = re.compile(r"[\t\n\r]")
@@ -67,10 +80,12 @@ TAGS = [
     *("a", "img", "div", "p", "span", "td", "th", "table", "tr", "code", "pre", "input"),
     *("script", "style", "iframe", "object", "embed", "form", "svg", "math", "base", "meta"),
     *("details", "summary", "textarea", "noscript", "template", "select", "button", "link"),
+    *("label", "li", "ul", "h2", "h3"),
 ]
 ATTRIBUTES = [
     *("href", "src", "style", "class", "id", "onerror", "onclick", "OnLoad", "onmouseover"),
     *("formaction", "action", "srcset", "xlink:href", "data-language", "background", "type"),
+    *("name", "value", "disabled", "for"),
     *("width", "height", "poster", "target", "rel", "checked", "open", "start"),
 ]
 STYLES = [
@@ -93,7 +108,13 @@ urls = st.builds(
     st.sampled_from(PAYLOADS),
 )
 words = st.text(max_size=12)
-attribute_values = st.one_of(urls, st.sampled_from(STYLES), words)
+# Values that look like what the pipeline emits, so raw HTML can try to pass for it.
+LOOKALIKES = [
+    *("checkbox", "text", "task-list-item-checkbox", "task-list-item", "contains-task-list"),
+    *("align-right", "align-center", "header-anchor", "disabled", "checked", "card-1"),
+    *sorted(RESERVED_IDS),
+]
+attribute_values = st.one_of(urls, st.sampled_from(STYLES), st.sampled_from(LOOKALIKES), words)
 
 
 @st.composite
@@ -137,7 +158,30 @@ risky_tags = st.one_of(
 )
 
 
+# The renderer's own checkboxes, and raw HTML written to look like them.
+TASK_FRAGMENTS = [
+    "- [ ] ",
+    "- [x] ",
+    "* [X] ",
+    "1. [ ] ",
+    "\n- [ ] ",
+    "  - [x] ",
+    "<input>",
+    '<input type="checkbox" class="task-list-item-checkbox" checked disabled>',
+    '<input class="task-list-item-checkbox" checked="checked" type="checkbox" disabled="disabled">',
+    '<li class="task-list-item"><label><input type=checkbox>',
+    "<label><input type=text value=x></label>",
+]
+id_tags = st.builds(
+    '<{0} id="{1}">{1}</{0}>'.format,
+    st.sampled_from(["h2", "h3", "a", "li", "p"]),
+    st.sampled_from(sorted(RESERVED_IDS)),
+)
+
 markdown_fragments = st.one_of(
+    st.sampled_from(TASK_FRAGMENTS),
+    id_tags,
+    st.builds("## {}\n".format, st.sampled_from(sorted(RESERVED_IDS))),
     risky_tags,
     st.builds("[{}]({})".format, words, urls),
     st.builds("[{}](<{}>)".format, words, urls),
@@ -170,15 +214,32 @@ def parse(html: str) -> HtmlElement:
     return body
 
 
+def check_task_checkbox(element: HtmlElement) -> None:
+    # The only form control a post may contain, and only where a task list item starts.
+    assert dict(element.attrib) in TASK_CHECKBOXES, dict(element.attrib)
+    label = element.getparent()
+    assert label is not None
+    assert label.tag == "label"
+    item = label.getparent()
+    if item is not None and item.tag == "p":  # the items of a loose list hold paragraphs
+        item = item.getparent()
+    assert item is not None
+    assert item.tag == "li"
+    assert "task-list-item" in item.get("class", "").split()
+    assert label.index(element) == 0
+    assert not (label.text or "").strip()
+
+
 def check_attribute(element: HtmlElement, name: str, value: str) -> None:
     assert not name.lower().startswith("on"), f"event handler {name} on <{element.tag}>"
     allowed = ALLOWED_ATTRIBUTES.get(element.tag, set()) | set(
         FORCED_ATTRIBUTES.get(element.tag, {})
     )
     assert name in allowed, f"{name} is not allowed on <{element.tag}>"
-    if name == "style":
-        assert element.tag in {"th", "td"}
-        assert value in ALIGNMENTS, value
+    if name == "class" and element.tag in {"th", "td"}:
+        assert set(value.split()) <= ALIGNMENT_CLASSES, value
+    if name == "id":
+        assert not is_reserved_id(value), value
     if name == "href":
         assert url_scheme(value) not in {"javascript", "vbscript", "data"}, value
     if name == "src" and url_scheme(value) == "data":
@@ -193,6 +254,9 @@ def assert_guarantees(html: str) -> None:
         if not isinstance(element.tag, str):
             raise AssertionError(f"comment or processing instruction kept: {element!r}")
         assert element.tag not in FORBIDDEN_TAGS, element.tag
+        if element.tag == "input":
+            check_task_checkbox(element)
+            continue
         assert element.tag in ALLOWED_TAGS, element.tag
         for name, value in element.attrib.items():
             check_attribute(element, name, value)
@@ -227,3 +291,23 @@ def test_random_text_renders_safely(source: str) -> None:
     lines = result.text.split("\n") if result.text else []
     assert all(line and line == line.strip() for line in lines)
     assert (result.word_count == 0) == (not any(ch.isalnum() or ch == "_" for ch in result.text))
+
+
+@FAST
+@given(mixed_case(st.one_of(st.sampled_from(TASK_FRAGMENTS), words)), st.booleans())
+def test_checkboxes_come_only_from_task_list_markers(source: str, checked: bool) -> None:
+    marker = "[x]" if checked else "[ ]"
+    html = render_markdown(f"{source}\n\n- {marker} a task\n").html
+    assert_guarantees(html)
+    # The task written by the test always yields exactly one checkbox of its own.
+    last_list = parse(html).xpath("(//ul | //ol)[last()]")[-1]
+    boxes = last_list.xpath("./li/label/input | ./li/p/label/input")
+    assert [box.get("checked") == "checked" for box in boxes][-1:] == [checked]
+
+
+@FAST
+@given(mixed_case(st.one_of(id_tags, st.sampled_from(TASK_FRAGMENTS), words)))
+def test_raw_html_never_takes_a_reserved_id_or_a_form_control(html: str) -> None:
+    body = parse(sanitise_html(html))
+    assert not body.xpath("//input | //select | //textarea | //button")
+    assert not [value for value in body.xpath("//@id") if is_reserved_id(value)]

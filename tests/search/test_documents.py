@@ -6,7 +6,7 @@ import pytest
 
 from linernotes.content import services
 from linernotes.content.models import Post
-from linernotes.search.documents import build_document, html_to_text
+from linernotes.search.documents import build_document
 from tests.factories import AuthorFactory, CategoryFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,13 +35,23 @@ def test_a_document_has_the_posts_fields_as_text() -> None:
 
 
 def test_body_text_keeps_words_apart_and_drops_rendering_decorations() -> None:
-    html = (
-        '<h2 id="a">Tables <a class="header-anchor" href="#a">#</a></h2>'
-        '<p>Cells<sup class="footnote-ref"><a href="#fn1">[1]</a></sup> &amp; '
-        "<code>x&lt;y</code></p><table><tr><td>left</td><td>right</td></tr></table>"
-        '<ol><li>note <a class="footnote-backref" href="#r">↩</a></li></ol>'
+    post = PostFactory.create(
+        body=(
+            "## Tables\n\nCells[^1] &amp; <code>x&lt;y</code>\n\n| left | right |\n|---|--:|\n"
+            "| a | b |\n\n```python linenos\nprint(1)\nprint(2)\n```\n\n[^1]: A note.\n"
+        )
     )
-    assert html_to_text(html) == "Tables Cells[1] & x<y left right note"
+    document = build_document(Post.objects.for_listing().get(pk=post.pk))
+    # No "#" of heading links, no "↩" of footnote back-links, no line numbers.
+    assert document.body == "Tables Cells[1] & x<y left right a b print(1) print(2) A note."
+
+
+def test_the_document_is_built_from_the_text_stored_at_render_time() -> None:
+    post = PostFactory.create(body="Brokers *replicate* partitions.")
+    # The HTML is never parsed again to index the post: only the stored text counts.
+    Post.objects.filter(pk=post.pk).update(body_html="<p>Something else entirely.</p>")
+    document = build_document(Post.objects.for_listing().get(pk=post.pk))
+    assert document.body == "Brokers replicate partitions."
 
 
 def test_control_characters_never_reach_the_index() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from linernotes.content import services
@@ -56,6 +57,31 @@ def test_publishing_indexes_and_unpublishing_removes(committed: Commit) -> None:
     with committed():
         services.unpublish_post(post=post)
     assert found("kafka") == []
+    assert post.pk not in indexed_ids()
+
+
+def document_writes(queries: CaptureQueriesContext) -> int:
+    """How many times the documents were written: each indexing run upserts them in one INSERT.
+
+    (PostgreSQL then also updates the vectors of the rows it wrote; that is the same run.)
+    """
+    table = SearchDocument._meta.db_table
+    return sum(
+        query["sql"].lstrip().upper().startswith("INSERT") and table in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+def test_publishing_a_new_post_indexes_it_once(committed: Commit) -> None:
+    with committed():
+        post = PostFactory.create(title="Kafka lag", status=Status.DRAFT, published_at=None)
+    with CaptureQueriesContext(connection) as queries, committed():
+        services.publish_post(post=post)
+    assert document_writes(queries) == 1
+    assert found("kafka") == ["Kafka lag"]
+    with CaptureQueriesContext(connection) as queries, committed():
+        services.unpublish_post(post=post)
+    assert document_writes(queries) == 0
     assert post.pk not in indexed_ids()
 
 

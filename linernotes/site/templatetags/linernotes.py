@@ -1,15 +1,16 @@
-"""Template helpers for the theme: hero images and link hostnames."""
+"""Template helpers for the theme: hero images, and links taken from URL fields."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from linernotes.content.addresses import path_to
 from linernotes.content.models import Post
+from linernotes.content.sanitise import safe_href as _safe_href
 from linernotes.site.placeholders import HEIGHT, WIDTH
 
 register = template.Library()
@@ -26,7 +27,7 @@ def hero_image(post: Post, *, eager: bool = False, decorative: bool = False) -> 
         src, width, height = post.hero_image.url, post.hero_image_width, post.hero_image_height
         alt = "" if decorative else post.hero_image_alt
     else:
-        src = reverse("site:placeholder", args=[post.slug])
+        src = path_to("site:placeholder", post.slug)
         width, height, alt = WIDTH, HEIGHT, ""
     # An image whose size is unknown gets no dimensions rather than empty, invalid ones.
     size = format_html(' width="{}" height="{}"', width, height) if width and height else ""
@@ -41,3 +42,9 @@ def hostname(url: str) -> str:
     """``https://www.example.com/a/b`` → ``example.com``: where a link post leads."""
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.")
+
+
+@register.filter
+def safe_href(url: str) -> str:
+    """The URL if it leads to a web page (http or https), else "": ``{% if url|safe_href %}``."""
+    return _safe_href(url or "")
