@@ -17,7 +17,8 @@ EVERYDAY_COMMANDS = {
     "worker": "run background work: newsletter emails, digests, queued tasks (--batch)",
     "newsletter": "send a post (send --post SLUG), status, digest, import/export CSV, test",
     "search": "rebuild the search index (rebuild [--dry-run]) or show its status",
-    "redirects": "list, add, remove (--dry-run) or test redirect rules for old addresses",
+    "redirects": "list, add, remove (--dry-run), test or check redirect rules for old addresses",
+    "logins": "list sign-in lockouts, or unlock (--username, --ip, --all) after failed passwords",
 }
 
 

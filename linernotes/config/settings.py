@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 
 from linernotes.config.environment import env_bool, env_int, env_list, env_str, secret_key
 
@@ -19,6 +21,9 @@ VAR_DIR = Path(env_str("LINERNOTES_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 
 DEBUG = env_bool("LINERNOTES_DEBUG", False)
 SECRET_KEY = secret_key(VAR_DIR)
+# Old keys, newest first, still accepted for signatures (unsubscribe links in sent emails,
+# sessions) after SECRET_KEY is rotated; docs/configuration.md#rotating-the-secret-key.
+SECRET_KEY_FALLBACKS = env_list("LINERNOTES_SECRET_KEY_FALLBACKS", [])
 
 LINERNOTES_SITE_URL = env_str("LINERNOTES_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LINERNOTES_SITE_NAME = env_str("LINERNOTES_SITE_NAME", "Liner Notes Engineering")
@@ -35,6 +40,18 @@ LINERNOTES_EXCERPT_LENGTH = env_int("LINERNOTES_EXCERPT_LENGTH", 160, minimum=20
 LINERNOTES_DATE_FORMAT = env_str("LINERNOTES_DATE_FORMAT", "F j, Y")
 LINERNOTES_WORDS_PER_MINUTE = env_int("LINERNOTES_WORDS_PER_MINUTE", 230)
 LINERNOTES_SERVE_MEDIA = env_bool("LINERNOTES_SERVE_MEDIA", True)
+LINERNOTES_MAX_BODY_BYTES = env_int("LINERNOTES_MAX_BODY_BYTES", 1_048_576)
+LINERNOTES_MAX_IMAGE_PIXELS = env_int("LINERNOTES_MAX_IMAGE_PIXELS", 40_000_000)
+# A form must reach the body's validator, which explains the limit, rather than be refused
+# with a bare 400: a body at the limit takes up to three times its size once form-encoded
+# (%E2%80%94), and Django's default allowance (2.5 MB) is left for the other fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * LINERNOTES_MAX_BODY_BYTES + 2_621_440
+
+# Behind a reverse proxy: the header naming the client (X-Forwarded-For). The newsletter's
+# older name for it is still read.
+LINERNOTES_CLIENT_IP_HEADER = env_str(
+    "LINERNOTES_CLIENT_IP_HEADER", env_str("LINERNOTES_NEWSLETTER_CLIENT_IP_HEADER", "")
+)
 
 _site_host = urlsplit(LINERNOTES_SITE_URL).hostname or "127.0.0.1"
 ALLOWED_HOSTS = env_list(
@@ -55,7 +72,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "anymail",
+    "axes",
     "linernotes.content",
+    "linernotes.accounts",
     "linernotes.search",
     "linernotes.seo",
     "linernotes.newsletter",
@@ -66,12 +85,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what the public-page compression below left alone (admin pages, errors).
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # A cached public page is answered here, without the session, CSRF and auth work below.
+    "linernotes.site.page_cache.PageCacheMiddleware",
+    "linernotes.site.compression.PublicCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "linernotes.config.csrf.UnforgeableMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication, so it can tell who is signing in; refuses locked-out attempts.
+    "axes.middleware.AxesMiddleware",
     "linernotes.search.middleware.SeedSearchAddressMiddleware",
     # Last, so it sees the final response: answers 404s that a redirect rule covers.
     "linernotes.seo.middleware.RedirectFallbackMiddleware",
@@ -115,13 +145,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = env_str("REDIS_URL", "")
+_redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
-        if _redis_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    "default": _redis
+    if _redis_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered public pages (docs/configuration.md#caching): shared through Redis when it is
+    # configured, otherwise each process keeps its own most recent ones.
+    "pages": {**_redis, "KEY_PREFIX": "pages"}
+    if _redis_url
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("LINERNOTES_PAGE_CACHE_ENTRIES", 2000)},
+    },
 }
+LINERNOTES_PAGE_CACHE_SECONDS = env_int("LINERNOTES_PAGE_CACHE_SECONDS", 600, minimum=0)
+LINERNOTES_CACHE_CONTROL_MAX_AGE = env_int("LINERNOTES_CACHE_CONTROL_MAX_AGE", 5, minimum=0)
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Where a sign-in lands when its ?next= is missing or points off the site.
+LOGIN_REDIRECT_URL = "admin:index"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -148,14 +196,59 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Security (docs/configuration.md#security) ---
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if LINERNOTES_SITE_URL.startswith("https://"):
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+_https_site = LINERNOTES_SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _https_site
+if _https_site:
+    # The proxy in front (docs/deploy.md) says which requests reached it over TLS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("LINERNOTES_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("LINERNOTES_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LINERNOTES_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("LINERNOTES_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = env_list("LINERNOTES_SILENCED_CHECKS", [])
+
+# Every script and style is a static file of the site's own, so neither needs 'unsafe-inline'.
+# Post bodies may show images from anywhere on https (and inlined raster images).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:", "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"upgrade-insecure-requests": True} if _https_site else {}),
+    }
+}
+# Nothing on the site uses these browser features; no page (or script in one) may ask for them.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        *("accelerometer", "autoplay", "browsing-topics", "camera", "display-capture"),
+        *("geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment"),
+        *("usb", "screen-wake-lock", "xr-spatial-tracking"),
+    )
+}
+
+# Sign-in throttling (django-axes): repeated failures for one username from one address lock
+# that pair out for a while; `linernotes logins unlock` lifts a lockout early.
+AXES_FAILURE_LIMIT = env_int("LINERNOTES_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LINERNOTES_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "linernotes.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "linernotes.config.client_ip.client_address"
+# Attempts are logged through the LOGGING configuration, not printed on every start.
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,
@@ -229,7 +322,6 @@ LINERNOTES_NEWSLETTER_DIGEST_WEEKDAY = _weekdays.index(_digest_day)
 LINERNOTES_NEWSLETTER_DIGEST_HOUR = env_int("LINERNOTES_NEWSLETTER_DIGEST_HOUR", 9, minimum=0)
 LINERNOTES_NEWSLETTER_SIGNUPS_PER_IP = env_int("LINERNOTES_NEWSLETTER_SIGNUPS_PER_IP", 10)
 LINERNOTES_NEWSLETTER_SIGNUPS_PER_ADDRESS = env_int("LINERNOTES_NEWSLETTER_SIGNUPS_PER_ADDRESS", 3)
-LINERNOTES_NEWSLETTER_CLIENT_IP_HEADER = env_str("LINERNOTES_NEWSLETTER_CLIENT_IP_HEADER", "")
 # Background work runs in `linernotes worker` from tasks stored in the database; an empty
 # QUEUES list lets every app use queues of its own.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}

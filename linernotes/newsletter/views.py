@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from linernotes.config.client_ip import client_address
+from linernotes.config.csrf import refuses_cross_site_posts
 from linernotes.newsletter import rate_limits, services
 from linernotes.newsletter.forms import PreferencesForm, SignupForm, consent_text
 from linernotes.newsletter.models import Frequency, Source, Subscriber, SubscriberState
@@ -31,6 +33,9 @@ logger = logging.getLogger(__name__)
 PLACEMENTS = frozenset({"footer", "page"})
 
 
+# The signup form is on every page, and pages are cached and shared, so it carries no CSRF
+# token; where the POST came from is checked instead.
+@refuses_cross_site_posts
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -38,7 +43,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     placement = request.POST.get("placement", "page")
     placement = placement if placement in PLACEMENTS else "page"
     fragment = request.POST.get("fragment") == "1"
-    if not rate_limits.allow_attempt_from(rate_limits.client_address(request)):
+    if not rate_limits.allow_attempt_from(client_address(request)):
         return _too_many(request, fragment)
     form = SignupForm(request.POST)
     if not form.is_valid():
@@ -107,7 +112,7 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
 
 def _may_email(request: HttpRequest, email: str) -> bool:
     """Whether a request may make us send another confirmation email (both limits count)."""
-    from_here = rate_limits.allow_attempt_from(rate_limits.client_address(request))
+    from_here = rate_limits.allow_attempt_from(client_address(request))
     return rate_limits.allow_attempt_for(email) and from_here
 
 

@@ -138,3 +138,34 @@ def test_confirm_then_manage_the_subscription(
     expect(page.locator("[data-subscriber-state]")).to_have_text("Unsubscribed")
     page.get_by_role("button", name="Subscribe again").click()
     expect(page.locator("[data-subscriber-state]")).to_have_text("Active")
+
+
+# Another origin than the demo's 127.0.0.1, as a stranger's site would be; the browser is
+# handed the page for it directly, so nothing needs to listen there.
+OTHER_SITE = "http://localhost:9"
+
+
+def test_a_signup_posted_by_another_site_is_refused(
+    page: Page, newsletter_demo: str, mail_server: SmtpSink
+) -> None:
+    victim = "cross-site-victim@example.com"
+    # The stranger's page posts the site's signup form as soon as it loads.
+    page.route(
+        OTHER_SITE + "/trap.html",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f'<form id="trap" method="post" action="{newsletter_demo}/newsletter/">'
+            f'<input name="email" value="{victim}"></form>'
+            "<script>document.getElementById('trap').submit()</script>",
+        ),
+    )
+    with page.expect_response(newsletter_demo + "/newsletter/") as answer:
+        page.goto(OTHER_SITE + "/trap.html")
+    assert answer.value.status == 403
+    expect(page.locator("body")).to_contain_text("only be sent from this site")
+    # The same address signing up on the site itself does get its email, and it is the only one.
+    page.goto(newsletter_demo + "/newsletter/")
+    page.get_by_label("Email address").first.fill(victim)
+    page.get_by_role("button", name="Sign up").first.click()
+    confirmation_link(mail_server, victim)
+    assert len(mail_server.to(victim)) == 1

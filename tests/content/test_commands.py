@@ -11,10 +11,10 @@ from django.core.management import call_command
 from linernotes.cli import EVERYDAY_COMMANDS, _point_site_url_at_demo, main
 from linernotes.content.models import Author, Category, CategoryAlias, Page, Post
 from linernotes.demo.loader import SEED_FILE, load_demo
-from tests.conftest import SHARED_TESTDATA
 from tests.factories import PostFactory
+from tests.shared_data import shared_file
 
-SEED_INVENTORY = SHARED_TESTDATA.parent / "reference" / "seed-site.md"
+SEED_INVENTORY = "reference/seed-site.md"
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +67,7 @@ def _inventory_titles(text: str) -> list[str]:
 
 
 def test_demo_has_every_titled_post_of_the_seed_inventory() -> None:
-    if not SEED_INVENTORY.is_file():
-        pytest.skip(f"the seed inventory is not at {SEED_INVENTORY}")
-    expected = _inventory_titles(SEED_INVENTORY.read_text(encoding="utf-8"))
+    expected = _inventory_titles(shared_file(SEED_INVENTORY).read_text(encoding="utf-8"))
     assert len(expected) >= 50
     fixture = json.loads(SEED_FILE.read_text(encoding="utf-8"))["posts"]
     titles = {" ".join(post["title"].split()) for post in fixture}

@@ -17,13 +17,9 @@ import pytest
 from lxml.etree import _Element
 
 from linernotes.content.markdown import render_markdown
+from tests.shared_data import shared_file
 
-SPEC_PATH = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared/testdata/markdown-spec/commonmark-0.31.2/spec.json"
-)
-if not SPEC_PATH.is_file():
-    pytest.skip(f"CommonMark spec examples not found at {SPEC_PATH}", allow_module_level=True)
+SPEC_PATH = shared_file("testdata/markdown-spec/commonmark-0.31.2/spec.json")
 
 EXAMPLES: list[dict[str, Any]] = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
 

@@ -8,18 +8,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import feedparser
-import pytest
 import xmlschema
 from bs4 import Tag
 from pyld import jsonld
 
-TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "validation"
-SITEMAP_XSD = TESTDATA / "sitemaps-org-xsd"
-SCHEMA_ORG_CONTEXT = TESTDATA / "schemaorg-30.0" / "schemaorgcontext.jsonld"
+from tests.shared_data import shared_file
+
+VALIDATION = "testdata/validation"
+SITEMAP_XSD = f"{VALIDATION}/sitemaps-org-xsd"
+SCHEMA_ORG_CONTEXT = f"{VALIDATION}/schemaorg-30.0/schemaorgcontext.jsonld"
 SCHEMA = "http://schema.org/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -73,9 +73,7 @@ def _validate_authors(authors: list[dict[str, Any]]) -> None:
 
 def validate_sitemap(content: bytes, schema_name: str) -> None:
     """Validate against the sitemaps.org XSD (sitemap.xsd or siteindex.xsd)."""
-    path = SITEMAP_XSD / schema_name
-    if not path.exists():
-        pytest.skip(f"{path} is not available (the shared test data is absent)")
+    path = shared_file(f"{SITEMAP_XSD}/{schema_name}")
     xmlschema.XMLSchema(str(path)).validate(content.decode())
     CHECKS["sitemap xsd"] += 1
 
@@ -83,7 +81,7 @@ def validate_sitemap(content: bytes, schema_name: str) -> None:
 def _offline_schema_org(url: str, options: Any = None) -> dict[str, Any]:
     if url.rstrip("/") not in {"https://schema.org", "http://schema.org"}:
         raise RuntimeError(f"refusing to fetch {url}: tests run offline")
-    document = json.loads(SCHEMA_ORG_CONTEXT.read_text())
+    document = json.loads(shared_file(SCHEMA_ORG_CONTEXT).read_text())
     return {
         "contentType": "application/ld+json",
         "contextUrl": None,
@@ -101,8 +99,7 @@ def json_ld_of(page: Tag) -> dict[str, Any]:
 
 def expand_json_ld(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Expand with the schema.org context, offline; the nodes by @id (typed nodes only)."""
-    if not SCHEMA_ORG_CONTEXT.exists():
-        pytest.skip(f"{SCHEMA_ORG_CONTEXT} is not available (the shared test data is absent)")
+    shared_file(SCHEMA_ORG_CONTEXT)
     expanded = jsonld.expand(data, {"documentLoader": _offline_schema_org})
     CHECKS["json-ld expansion"] += 1
     nodes: dict[str, dict[str, Any]] = {}
