@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -12,19 +13,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from linernotes.content.addresses import path_to
 from linernotes.content.markdown import render_markdown
-from linernotes.content.media import media_image_size
+from linernotes.content.media import PixelLimitedImageField, media_image_size
 from linernotes.content.text import clean_title, cut_at_word
+from linernotes.content.validators import validate_body_size, validate_page_slug
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB.")
-
-# Top-level paths the site owns; a page may not take one of them as its slug.
-RESERVED_PAGE_SLUGS = frozenset(
-    {"admin", "api", "author", "category", "feed", "media", "page", "search", "static"}
-)
 
 
 class Status(models.TextChoices):
@@ -65,7 +63,7 @@ class Category(models.Model):
             CategoryAlias.objects.filter(slug=self.slug).delete()
 
     def get_absolute_url(self) -> str:
-        return reverse("site:category", kwargs={"slug": self.slug})
+        return path_to("site:category", self.slug)
 
     def clean(self) -> None:
         if CategoryAlias.objects.filter(slug=self.slug).exclude(category_id=self.pk).exists():
@@ -94,7 +92,7 @@ class Author(models.Model):
     slug = models.SlugField(max_length=150, unique=True)
     role = models.CharField(max_length=150, blank=True, help_text='e.g. "Senior Data Scientist".')
     bio = models.TextField(blank=True)
-    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    avatar = PixelLimitedImageField(upload_to="avatars/", blank=True)
     website = models.URLField(blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -118,7 +116,11 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("site:author", kwargs={"slug": self.slug})
+        return path_to("site:author", self.slug)
+
+
+# A card shows a post's title, dates, excerpt, image, categories and bylines.
+CARD_DEFERRED_FIELDS = ("body", "body_html", "body_text")
 
 
 class PostQuerySet(models.QuerySet["Post"]):
@@ -126,12 +128,28 @@ class PostQuerySet(models.QuerySet["Post"]):
         """Posts readers may see: published, with a publication time that has come."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def published_up_to(self, moment: datetime) -> PostQuerySet:
+        """Posts readers may see that were published at ``moment`` or earlier.
+
+        published() with its bound moved back to ``moment``, in one condition: given two upper
+        bounds on the publication time, SQLite walks the index from the first one only.
+        """
+        return self.filter(status=Status.PUBLISHED, published_at__lte=min(moment, timezone.now()))
+
     def for_listing(self) -> PostQuerySet:
         """Everything a card shows, in a fixed number of queries however many cards there are."""
         return self.select_related("primary_category").prefetch_related(
             models.Prefetch("categories", queryset=Category.objects.order_by("name")),
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
         )
+
+    def for_cards(self) -> PostQuerySet:
+        """for_listing() without the bodies, which cards never show and are most of a row."""
+        return self.for_listing().defer(*CARD_DEFERRED_FIELDS)
+
+    def for_links(self) -> PostQuerySet:
+        """Only what a link to a post needs: its title and the parts of its address."""
+        return self.only("title", "slug", "published_at", "created_at")
 
 
 NOINDEX_HELP = (
@@ -146,18 +164,21 @@ class Post(models.Model):
     summary = models.TextField(
         blank=True, help_text="Shown in full on cards. Leave empty for an automatic excerpt."
     )
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, help_text="Markdown.", validators=[validate_body_size])
     body_html = models.TextField(editable=False, default="")
+    # The words of body_html, one line per block, as the renderer extracted them: search and
+    # excerpts read this rather than parsing the HTML again.
+    body_text = models.TextField(editable=False, default="")
     auto_excerpt = models.TextField(editable=False, default="")
     word_count = models.PositiveIntegerField(editable=False, default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     featured = models.BooleanField(
         default=False, help_text="The newest featured post leads the home page."
     )
-    hero_image = models.ImageField(
+    hero_image = PixelLimitedImageField(
         upload_to="heroes/%Y/%m/",
         blank=True,
         width_field="hero_image_width",
@@ -184,7 +205,18 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="post_listing_idx")]
+        indexes = [
+            # Every listing: published posts, newest first, ties broken by id. It also covers
+            # the look-ups by publication time alone, so that column has no index of its own
+            # (SQLite would pick it and check each post's status).
+            models.Index(fields=["status", "-published_at", "-id"], name="post_listing_idx"),
+            # The home page's lead: the newest featured post, among the few that are featured.
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                condition=Q(featured=True),
+                name="post_featured_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(hero_image="") | ~Q(hero_image_alt=""), name="post_hero_image_has_alt"
@@ -206,10 +238,14 @@ class Post(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return reverse(
-            "site:post", kwargs={"year": when.year, "month": f"{when.month:02d}", "slug": self.slug}
-        )
+        # A card links to its post several times; the address changes only with these fields.
+        key = (self.slug, self.published_at, self.created_at)
+        known = self.__dict__.get("_address")
+        if known is None or known[0] != key:
+            when = timezone.localtime(self.published_at or self.created_at or timezone.now())
+            known = (key, path_to("site:post", when.year, f"{when.month:02d}", self.slug))
+            self.__dict__["_address"] = known
+        return known[1]
 
     @property
     def excerpt(self) -> str:
@@ -224,7 +260,7 @@ class Post(models.Model):
     def is_link_post(self) -> bool:
         return bool(self.external_url)
 
-    @property
+    @cached_property
     def chips(self) -> list[Category]:
         """Categories for display: the primary one first, the rest alphabetically."""
         return sorted(
@@ -245,6 +281,7 @@ class Post(models.Model):
         """Render the Markdown body once, on write; readers are served the stored result."""
         rendered = render_markdown(self.body, image_size=media_image_size)
         self.body_html = rendered.html
+        self.body_text = rendered.text
         self.word_count = rendered.word_count
         self.auto_excerpt = cut_at_word(rendered.text, settings.LINERNOTES_EXCERPT_LENGTH)
 
@@ -283,17 +320,12 @@ class PageQuerySet(models.QuerySet["Page"]):
         )
 
 
-def validate_page_slug(value: str) -> None:
-    if value in RESERVED_PAGE_SLUGS:
-        raise ValidationError(f"“{value}” is used by the site itself; choose another slug.")
-
-
 class Page(models.Model):
     """A static page such as About or Open Source, at /<slug>/."""
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True, validators=[validate_page_slug])
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, help_text="Markdown.", validators=[validate_body_size])
     body_html = models.TextField(editable=False, default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     show_in_navigation = models.BooleanField(default=True)
@@ -315,7 +347,7 @@ class Page(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("site:page", kwargs={"slug": self.slug})
+        return path_to("site:page", self.slug)
 
     def render(self) -> None:
         self.body_html = render_markdown(self.body, image_size=media_image_size).html

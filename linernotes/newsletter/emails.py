@@ -29,6 +29,7 @@ from inscriptis.model.config import ParserConfig
 from inscriptis.model.html_element import HtmlElement
 from pygments.formatters import HtmlFormatter
 
+from linernotes.content.addresses import absolute_links, absolute_url
 from linernotes.content.highlighting import CSS_CLASS, LIGHT_STYLE
 from linernotes.content.models import Post
 from linernotes.newsletter import links
@@ -38,7 +39,6 @@ PREFERENCES_SLOT = "__newsletter_preferences_url__"
 UNSUBSCRIBE_SLOT = "__newsletter_unsubscribe_url__"
 
 # nh3 writes every attribute in double quotes, so stored post HTML can be rewritten reliably.
-_LINK_ATTRIBUTE_RE = re.compile(r'\b(href|src)="([^"]*)"')
 # The space between a start tag's name and its first attribute (text never contains "<").
 _TAG_ATTRIBUTES_RE = re.compile(r"(<[a-zA-Z][a-zA-Z0-9]*) ")
 _TAG_RE = re.compile(r"(<[^>]*>)")
@@ -82,20 +82,6 @@ def html_to_text(html: str) -> str:
     return get_text(html, _TEXT_CONFIG).strip()
 
 
-def absolutise_links(html: str, page_url: str) -> str:
-    """Make links and images in stored HTML work from a mail client: absolute, on our site."""
-
-    def rewrite(match: re.Match[str]) -> str:
-        attribute, value = match.groups()
-        if value.startswith("#"):
-            value = page_url + value
-        elif value.startswith("/") and not value.startswith("//"):
-            value = links.absolute(value)
-        return f'{attribute}="{value}"'
-
-    return _LINK_ATTRIBUTE_RE.sub(rewrite, html)
-
-
 def render_post(post: Post) -> RenderedEmail:
     return _render_post(post.pk, post.updated_at)
 
@@ -104,16 +90,16 @@ def render_post(post: Post) -> RenderedEmail:
 def _render_post(post_id: int, updated_at: datetime) -> RenderedEmail:
     # updated_at is part of the cache key so an edited post is rendered again.
     post = Post.objects.for_listing().get(pk=post_id)
-    post_url = links.absolute(post.get_absolute_url())
+    post_url = absolute_url(post.get_absolute_url())
     full = settings.LINERNOTES_NEWSLETTER_FULL_POSTS and not post.is_link_post
-    body_html = absolutise_links(post.body_html, post_url) if full else ""
+    body_html = absolute_links(post.body_html, post_url) if full else ""
     context = {
         "post": post,
         "post_url": post_url,
         "full": full,
         "body_html": body_html,
         "body_text": html_to_text(body_html) if full else post.excerpt,
-        "hero_url": links.absolute(post.hero_image.url) if post.hero_image else "",
+        "hero_url": absolute_url(post.hero_image.url) if post.hero_image else "",
         "external_host": urlsplit(post.external_url).hostname or "",
     }
     return _render("post", post.title, context)
@@ -128,7 +114,7 @@ def _render_digest(versions: tuple[tuple[int, datetime], ...]) -> RenderedEmail:
     post_ids = [pk for pk, _ in versions]
     by_id = Post.objects.for_listing().in_bulk(post_ids)
     posts = [by_id[pk] for pk in post_ids if pk in by_id]
-    entries = [(post, links.absolute(post.get_absolute_url())) for post in posts]
+    entries = [(post, absolute_url(post.get_absolute_url())) for post in posts]
     count = len(entries)
     subject = f"{settings.LINERNOTES_SITE_NAME}: {count} new post{'s' if count != 1 else ''}"
     return _render("digest", subject, {"entries": entries})

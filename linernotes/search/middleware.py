@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 from linernotes.search.views import search_page
 
@@ -25,7 +26,7 @@ class SeedSearchAddressMiddleware:
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         match = request.resolver_match
         if match is not None and match.view_name in HOME_VIEWS and "s" in request.GET:
             return search_page(request)

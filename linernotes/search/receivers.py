@@ -6,6 +6,10 @@ commit means a post saved, then given categories and bylines in the same transac
 admin and the services do) is indexed once, complete, and a rolled-back change is never
 indexed. The index lives in the same database, and re-indexing reads the committed state, so a
 change marked twice, or marked by a transaction that rolled back, is harmless.
+
+A change of status is a save of the post (publish_post and unpublish_post save it), which the
+model signals already mark; the post_published and post_unpublished signals, sent after that
+same commit, are left to the apps that announce posts, and would only index them again here.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from linernotes.content.models import Author, Byline, Category, Post
-from linernotes.content.signals import post_published, post_unpublished
 from linernotes.search.indexer import index_posts
+from linernotes.site.freshness import content_changed
 
 
 class _PendingChanges(threading.local):
@@ -51,6 +55,9 @@ def index_pending() -> None:
     post_ids = pending.take_post_ids()
     if post_ids:
         index_posts(post_ids)
+        # The index is written just after the change commits; a results page another process
+        # rendered in between, under the new content version, must not outlive it.
+        content_changed()
 
 
 def _after_commit() -> None:
@@ -65,10 +72,6 @@ def mark_posts(*post_ids: int) -> None:
 
 def post_changed(sender: Any, instance: Post, **kwargs: Any) -> None:
     mark_posts(instance.pk)
-
-
-def post_status_changed(sender: Any, post: Post, **kwargs: Any) -> None:
-    mark_posts(post.pk)
 
 
 def byline_changed(sender: Any, instance: Byline, **kwargs: Any) -> None:
@@ -109,8 +112,6 @@ def post_categories_changed(
 
 def connect() -> None:
     post_save.connect(post_changed, sender=Post, dispatch_uid="search-post-saved")
-    post_published.connect(post_status_changed, dispatch_uid="search-post-published")
-    post_unpublished.connect(post_status_changed, dispatch_uid="search-post-unpublished")
     post_save.connect(byline_changed, sender=Byline, dispatch_uid="search-byline-saved")
     post_delete.connect(byline_changed, sender=Byline, dispatch_uid="search-byline-deleted")
     post_save.connect(category_renamed, sender=Category, dispatch_uid="search-category-saved")

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Exists, OuterRef
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
@@ -21,11 +23,14 @@ from linernotes.search.backends.base import (
     marked_html,
 )
 from linernotes.search.query import ParsedQuery, clean_text, parse_query
+from linernotes.site.freshness import current_version
 from linernotes.site.listing import PagedList
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 YEAR = re.compile(r"[1-9][0-9]{3}")
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+# Kept as long as the content stays the same; a new content version uses a new key.
+FILTER_OPTIONS_SECONDS = 3600
 
 
 class InvalidSearch(ValueError):
@@ -140,11 +145,27 @@ class FilterOptions:
 
 
 def filter_options() -> FilterOptions:
+    """The filters' choices, computed once per version of the content (they change with it)."""
+    key = f"search:filter-options:{current_version()}"
+    options: FilterOptions | None = cache.get(key)
+    if options is None:
+        options = _current_filter_options()
+        cache.set(key, options, FILTER_OPTIONS_SECONDS)
+    return options
+
+
+def _current_filter_options() -> FilterOptions:
     published = Post.objects.published()
     return FilterOptions(
-        categories=list(Category.objects.filter(posts__in=published).distinct().order_by("name")),
+        categories=list(
+            Category.objects.filter(Exists(published.filter(categories=OuterRef("pk")))).order_by(
+                "name"
+            )
+        ),
         authors=list(
-            Author.objects.filter(bylines__post__in=published).distinct().order_by("name")
+            Author.objects.filter(
+                Exists(published.filter(bylines__author=OuterRef("pk")))
+            ).order_by("name")
         ),
         years=[moment.year for moment in published.datetimes("published_at", "year", "DESC")],
     )
@@ -188,7 +209,7 @@ def search(params: SearchParams, page_url: Callable[[int], str]) -> SearchOutcom
 
 
 def _results(hits: list[Hit], marked: dict[int, MarkedText]) -> list[SearchResult]:
-    posts = Post.objects.published().for_listing().in_bulk([hit.post_id for hit in hits])
+    posts = Post.objects.published().for_cards().in_bulk([hit.post_id for hit in hits])
     results = []
     for hit in hits:
         post = posts.get(hit.post_id)

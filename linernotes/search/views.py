@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
 
 from linernotes.content.models import Post
 from linernotes.search.api import outcome_payload
@@ -18,6 +17,7 @@ from linernotes.search.service import (
     filter_options,
     search,
 )
+from linernotes.site.public import public_page
 
 SUGGESTED_POSTS = 5
 
@@ -26,7 +26,7 @@ def _address(path: str, query: dict[str, str]) -> str:
     return f"{path}?{urlencode(query)}" if query else path
 
 
-@require_safe
+@public_page
 def search_page(request: HttpRequest) -> HttpResponse:
     # The seed site's header form sends ?s=; this site's own form sends ?q=.
     text_key = "s" if "s" in request.GET and "q" not in request.GET else "q"
@@ -46,7 +46,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "options": filter_options(),
             "clear_filters_url": _address(request.path, params.without_filters(text_key)),
             # Shown when nothing matches, and kept for live results that stop matching.
-            "recent_posts": Post.objects.published()[:SUGGESTED_POSTS],
+            "recent_posts": Post.objects.published().for_links()[:SUGGESTED_POSTS],
             "noindex": True,
         },
     )
@@ -54,7 +54,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_safe
+@public_page
 def search_api(request: HttpRequest) -> JsonResponse:
     try:
         params = SearchParams.from_query(request.GET.get, "q")

@@ -6,23 +6,18 @@ the same entries, so they never disagree about which posts, authors or links the
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from html import escape, unescape
-from urllib.parse import urljoin, urlsplit
+from html import escape
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Count, Max
-from django.urls import reverse
 
+from linernotes.content.addresses import absolute_links, absolute_url, path_to
 from linernotes.content.models import Author, Category, Post, PostQuerySet
-from linernotes.seo.identity import absolute_url, post_image
-
-# nh3 serialises every attribute value in double quotes, so this finds all links and sources.
-_LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+from linernotes.content.sanitise import safe_href
+from linernotes.seo.identity import post_image
 
 
 class FeedKind(StrEnum):
@@ -45,14 +40,14 @@ class FeedScope:
     def feed_url(self, kind: FeedKind) -> str:
         suffix = "" if kind is FeedKind.RSS else f"-{kind}"
         args = [self.slug] if self.slug else []
-        return absolute_url(reverse(f"seo:{self.url_prefix}feed{suffix}", args=args))
+        return absolute_url(path_to(f"seo:{self.url_prefix}feed{suffix}", *args))
 
 
 def site_scope() -> FeedScope:
     return FeedScope(
         title=settings.LINERNOTES_SITE_NAME,
         description=settings.LINERNOTES_SITE_TAGLINE,
-        page_url=absolute_url(reverse("site:home")),
+        page_url=absolute_url(path_to("site:home")),
         url_prefix="",
         slug=None,
         posts=Post.objects.published(),
@@ -113,18 +108,19 @@ def _entry(post: Post) -> FeedEntry:
     url = absolute_url(post.get_absolute_url())
     assert post.published_at is not None  # guaranteed by published()
     summary_html = f"<p>{escape(post.excerpt)}</p>" if post.excerpt else ""
-    if post.external_url:
-        summary_html += _external_link_html(post.external_url)
+    external_url = safe_href(post.external_url)
+    if external_url:
+        summary_html += _external_link_html(external_url)
     content_html = None
     if settings.LINERNOTES_FEED_FULL_CONTENT:
         content_html = absolute_links(post.body_html, url) if post.body_html else summary_html
-        if post.body_html and post.external_url:
-            content_html += _external_link_html(post.external_url)
+        if post.body_html and external_url:
+            content_html += _external_link_html(external_url)
     return FeedEntry(
         id=entry_id(post),
         title=post.title,
         url=url,
-        external_url=post.external_url,
+        external_url=external_url,
         published=post.published_at,
         updated=max(post.updated_at, post.published_at),
         authors=[
@@ -147,48 +143,6 @@ def entry_id(post: Post) -> str:
     return f"tag:{host},{created:%Y-%m-%d}:post-{post.pk}"
 
 
-def absolute_links(html: str, base_url: str) -> str:
-    """``html`` with every link and image source resolved against ``base_url``."""
-
-    def resolve(match: re.Match[str]) -> str:
-        resolved = urljoin(base_url, unescape(match.group(2)))
-        return f"{match.group(1)}{escape(resolved)}{match.group(3)}"
-
-    return _LINK_ATTRIBUTE.sub(resolve, html)
-
-
 def _external_link_html(external_url: str) -> str:
     host = (urlsplit(external_url).hostname or external_url).removeprefix("www.")
     return f'<p><a href="{escape(external_url)}">Read the full article on {escape(host)}</a></p>'
-
-
-@dataclass(frozen=True)
-class Freshness:
-    etag: str
-    last_modified: datetime | None
-
-
-def feed_freshness(scope: FeedScope, kind: FeedKind) -> Freshness:
-    """Validators for conditional GET, from one aggregate query over the scope's posts.
-
-    The newest publication time changes when a scheduled post goes live, and the count when
-    one is unpublished, so both count alongside the newest edit.
-    """
-    stats = scope.posts.aggregate(
-        count=Count("pk"), updated=Max("updated_at"), published=Max("published_at")
-    )
-    moments = [moment for moment in (stats["updated"], stats["published"]) if moment]
-    fingerprint = "|".join(
-        str(part)
-        for part in (
-            kind,
-            scope.title,
-            scope.description,
-            stats["count"],
-            *moments,
-            settings.LINERNOTES_FEED_FULL_CONTENT,
-            settings.LINERNOTES_FEED_ITEMS,
-        )
-    )
-    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
-    return Freshness(etag=f'"{digest}"', last_modified=max(moments, default=None))

@@ -16,8 +16,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from django.utils.translation import to_locale
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from linernotes.content.addresses import absolute_url
 from linernotes.seo.feed_content import FeedEntry, FeedKind, FeedScope
-from linernotes.seo.identity import absolute_url, site_logo
+from linernotes.seo.identity import site_logo
 
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 RSS_CONTENT = "http://purl.org/rss/1.0/modules/content/"

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from django.conf import settings
-from django.urls import reverse
 
+from linernotes.content.addresses import absolute_url, path_to
 from linernotes.content.models import Post
 from linernotes.seo.images import LOGO_SIZE, SOCIAL_HEIGHT, SOCIAL_WIDTH
 
@@ -20,14 +19,6 @@ class SocialImage:
     alt: str
 
 
-def absolute_url(path_or_url: str) -> str:
-    """An address on this site as an absolute URL (absolute URLs are returned unchanged)."""
-    if path_or_url.startswith("/") and not path_or_url.startswith("//"):
-        # The common case, paths from reverse(): cheaper than a full urljoin.
-        return settings.LINERNOTES_SITE_URL + path_or_url
-    return urljoin(settings.LINERNOTES_SITE_URL + "/", path_or_url)
-
-
 def site_logo() -> SocialImage:
     alt = f"{settings.LINERNOTES_ORGANIZATION_NAME} logo"
     if settings.LINERNOTES_LOGO_URL:
@@ -37,7 +28,7 @@ def site_logo() -> SocialImage:
             settings.LINERNOTES_LOGO_HEIGHT,
             alt,
         )
-    return SocialImage(absolute_url(reverse("seo:logo")), LOGO_SIZE, LOGO_SIZE, alt)
+    return SocialImage(absolute_url(path_to("seo:logo")), LOGO_SIZE, LOGO_SIZE, alt)
 
 
 def default_image() -> SocialImage:
@@ -50,7 +41,7 @@ def default_image() -> SocialImage:
             settings.LINERNOTES_SOCIAL_IMAGE_HEIGHT,
             alt,
         )
-    return SocialImage(absolute_url(reverse("seo:site-image")), SOCIAL_WIDTH, SOCIAL_HEIGHT, alt)
+    return SocialImage(absolute_url(path_to("seo:site-image")), SOCIAL_WIDTH, SOCIAL_HEIGHT, alt)
 
 
 def post_image(post: Post) -> SocialImage:
@@ -63,7 +54,7 @@ def post_image(post: Post) -> SocialImage:
             post.hero_image_alt,
         )
     return SocialImage(
-        absolute_url(reverse("seo:placeholder-png", args=[post.slug])),
+        absolute_url(path_to("seo:placeholder-png", post.slug)),
         SOCIAL_WIDTH,
         SOCIAL_HEIGHT,
         f"An abstract pattern standing in for a picture for “{post.title}”",

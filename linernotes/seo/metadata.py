@@ -16,10 +16,10 @@ from typing import Any
 
 from django.conf import settings
 from django.template import Context
-from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import to_locale
 
+from linernotes.content.addresses import absolute_url, path_to
 from linernotes.content.models import Author, Category, Page, Post
 from linernotes.content.text import cut_at_word
 from linernotes.search.service import SearchOutcome
@@ -30,7 +30,7 @@ from linernotes.seo.feed_content import (
     category_scope,
     site_scope,
 )
-from linernotes.seo.identity import SocialImage, absolute_url, default_image, post_image
+from linernotes.seo.identity import SocialImage, default_image, post_image
 from linernotes.site.listing import Listing
 
 DESCRIPTION_LENGTH = 200
@@ -162,7 +162,7 @@ def _is_home(context: Context) -> bool:
 
 
 def _home_crumb() -> Crumb:
-    return Crumb("Home", absolute_url(reverse("site:home")))
+    return Crumb("Home", absolute_url(path_to("site:home")))
 
 
 def _post_metadata(post: Post) -> PageMetadata:

@@ -16,8 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
 
+from linernotes.content.addresses import absolute_url
 from linernotes.content.models import Author, Category, CategoryAlias, Post
 from linernotes.seo import images
 from linernotes.seo.feed_content import (
@@ -26,13 +26,12 @@ from linernotes.seo.feed_content import (
     author_scope,
     category_scope,
     feed_entries,
-    feed_freshness,
     site_scope,
 )
 from linernotes.seo.feeds import json_feed, xml_feed_response
-from linernotes.seo.identity import absolute_url
 from linernotes.seo.sitemaps import SITEMAPS, IndexEntry
 from linernotes.site.placeholders import DEFAULT_COLOUR
+from linernotes.site.public import public_page
 
 JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
 # Feed readers poll often; a few minutes of shared caching spares the database.
@@ -40,12 +39,12 @@ FEED_MAX_AGE = 300
 IMAGE_MAX_AGE = 86400
 
 
-@require_safe
+@public_page
 def site_feed(request: HttpRequest, kind: FeedKind = FeedKind.RSS) -> HttpResponseBase:
     return _feed_response(request, site_scope(), kind)
 
 
-@require_safe
+@public_page
 def category_feed(
     request: HttpRequest, slug: str, kind: FeedKind = FeedKind.RSS
 ) -> HttpResponseBase:
@@ -57,32 +56,30 @@ def category_feed(
     return _feed_response(request, category_scope(category), kind)
 
 
-@require_safe
+@public_page
 def author_feed(request: HttpRequest, slug: str, kind: FeedKind = FeedKind.RSS) -> HttpResponseBase:
     return _feed_response(request, author_scope(get_object_or_404(Author, slug=slug)), kind)
 
 
 def _feed_response(request: HttpRequest, scope: FeedScope, kind: FeedKind) -> HttpResponseBase:
-    """The feed, or 304 Not Modified when the reader's copy is still current."""
-    freshness = feed_freshness(scope, kind)
-    # HTTP dates have whole seconds; a fraction would make every If-Modified-Since look stale.
-    modified = int(freshness.last_modified.timestamp()) if freshness.last_modified else None
-    response = get_conditional_response(request, etag=freshness.etag, last_modified=modified)
-    if response is None:
-        entries = feed_entries(scope)
-        if kind is FeedKind.JSON:
-            body = json.dumps(json_feed(scope, entries), ensure_ascii=False, indent=1)
-            response = HttpResponse(body, content_type=JSON_FEED_CONTENT_TYPE)
-        else:
-            response = xml_feed_response(request, scope, entries, kind)
-    response.headers["ETag"] = freshness.etag
-    if modified is not None:
-        response.headers["Last-Modified"] = http_date(modified)
+    """The feed. Conditional requests are answered by ConditionalGetMiddleware: its ETag is a
+    hash of the feed itself, so a change to anything the feed shows changes it, and a cached
+    feed is revalidated without reading a post."""
+    entries = feed_entries(scope)
+    if kind is FeedKind.JSON:
+        body = json.dumps(json_feed(scope, entries), ensure_ascii=False, indent=1)
+        response: HttpResponseBase = HttpResponse(body, content_type=JSON_FEED_CONTENT_TYPE)
+    else:
+        response = xml_feed_response(request, scope, entries, kind)
+    if entries:
+        # HTTP dates have whole seconds; a fraction would make every If-Modified-Since stale.
+        newest = max(entry.updated for entry in entries)
+        response.headers["Last-Modified"] = http_date(int(newest.timestamp()))
     patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
     return response
 
 
-@require_safe
+@public_page
 def sitemap_index(request: HttpRequest) -> TemplateResponse:
     """The index of non-empty sections, with addresses on LINERNOTES_SITE_URL."""
     entries = []
@@ -99,7 +96,7 @@ def sitemap_index(request: HttpRequest) -> TemplateResponse:
     )
 
 
-@require_safe
+@public_page
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponseBase:
     sitemap = SITEMAPS.get(section)
     # An empty <urlset> is invalid, and an empty section is not in the index anyway.
@@ -110,7 +107,7 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponseBase:
     return response
 
 
-@require_safe
+@public_page
 def robots_txt(request: HttpRequest) -> HttpResponse:
     context = {
         "disallow": settings.LINERNOTES_ROBOTS_DISALLOW,
@@ -119,19 +116,19 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return render(request, "seo/robots.txt", context, content_type="text/plain; charset=utf-8")
 
 
-@require_safe
+@public_page
 def placeholder_png(request: HttpRequest, slug: str) -> HttpResponseBase:
     post = get_object_or_404(Post.objects.published().select_related("primary_category"), slug=slug)
     colour = post.primary_category.colour if post.primary_category else DEFAULT_COLOUR
     return _png_response(request, lambda: images.placeholder_png(post.slug, colour))
 
 
-@require_safe
+@public_page
 def site_image(request: HttpRequest) -> HttpResponseBase:
     return _png_response(request, images.site_image_png)
 
 
-@require_safe
+@public_page
 def logo(request: HttpRequest) -> HttpResponseBase:
     return _png_response(request, images.logo_png)
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class SiteConfig(AppConfig):
@@ -9,3 +10,16 @@ class SiteConfig(AppConfig):
     def ready(self) -> None:
         # Registers the settings checks with Django's check framework.
         from linernotes.config import checks  # noqa: F401
+        from linernotes.content.models import Author, Byline, Category, CategoryAlias, Page, Post
+        from linernotes.site.freshness import content_changed
+
+        # Everything a public page shows comes from these; any change starts a new version
+        # of the cached pages.
+        for model in (Post, Byline, Category, CategoryAlias, Author, Page):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    content_changed, sender=model, dispatch_uid=f"site-{model.__name__}-changed"
+                )
+        m2m_changed.connect(
+            content_changed, sender=Post.categories.through, dispatch_uid="site-post-categories"
+        )

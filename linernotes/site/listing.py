@@ -65,10 +65,60 @@ class Listing(PagedList):
         return list(self.page.object_list)
 
 
-def paginate(posts: PostQuerySet, number: int, page_url: PageUrl) -> Listing:
-    """Page ``number`` of ``posts``; a page past the end, or page 0, is a 404."""
-    paginator = Paginator(posts.for_listing(), settings.LINERNOTES_PAGE_SIZE)
-    if number < 1 or (number > 1 and number > paginator.num_pages):
+class _Cards:
+    """The cards of a list, for a Paginator: each page is chosen by id before it is loaded.
+
+    Deep pages skip many posts. Skipping them in a query for ids alone walks the listing
+    index without reading a single post, and then only the page's own posts are loaded.
+    """
+
+    def __init__(self, posts: PostQuerySet) -> None:
+        self.posts = posts
+
+    def count(self) -> int:
+        return self.posts.count()
+
+    def __getitem__(self, window: slice) -> list[Post]:
+        ids = self.posts.values("pk")[window]
+        # Looked up by id alone: repeating the list's filters here would have the database
+        # walk the whole listing again to apply them.
+        ordering = list(self.posts.query.order_by or Post._meta.ordering or [])
+        return list(Post.objects.for_cards().filter(pk__in=ids).order_by(*ordering))
+
+
+class _Fetched:
+    """What an uncounted list knows: the cards from ``offset`` on that one query fetched."""
+
+    def __init__(self, cards: list[Post], offset: int) -> None:
+        self.cards, self.offset = cards, offset
+
+    def count(self) -> int:
+        # At least this many; enough for the page to know whether another one follows.
+        return self.offset + len(self.cards)
+
+    def __getitem__(self, window: slice) -> list[Post]:
+        start, stop = (window.start or 0) - self.offset, (window.stop or 0) - self.offset
+        return self.cards[max(start, 0) : max(stop, 0)]
+
+
+def paginate(
+    posts: PostQuerySet, number: int, page_url: PageUrl, *, counted: bool = True
+) -> Listing:
+    """Page ``number`` of ``posts``; a page past the end, or page 0, is a 404.
+
+    An uncounted list (one that shows no page numbers or total) fetches one card more than a
+    page to know whether there is a next page, and never counts the posts.
+    """
+    size = settings.LINERNOTES_PAGE_SIZE
+    if number < 1:
+        raise Http404("No such page.")
+    if counted:
+        cards: Any = _Cards(posts)  # a Paginator needs only count() and slicing
+    else:
+        offset = (number - 1) * size
+        cards = _Fetched(_Cards(posts)[offset : offset + size + 1], offset)
+    paginator = Paginator(cards, size)
+    if number > 1 and number > paginator.num_pages:
         raise Http404("No such page.")
     return Listing(paginator.page(number), page_url)
 

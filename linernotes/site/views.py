@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Q
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -16,11 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_safe
 
-from linernotes.content.models import Author, Category, CategoryAlias, Page, Post
+from linernotes.content.models import Author, Category, CategoryAlias, Page, Post, PostQuerySet
 from linernotes.site.listing import is_explicit_first_page, numbered_urls, paginate
 from linernotes.site.placeholders import DEFAULT_COLOUR, placeholder_svg
+from linernotes.site.public import public_page
+from linernotes.site.related import related_posts
 
 RELATED_POSTS = 3
 
@@ -34,7 +34,7 @@ def _cards_response(
     return render(request, template, context)
 
 
-@require_safe
+@public_page
 def home(request: HttpRequest, page: int = 1) -> HttpResponse:
     if is_explicit_first_page(request, page):
         return redirect(_home_url(1, request.GET.get("category", "")), permanent=True)
@@ -47,12 +47,15 @@ def home(request: HttpRequest, page: int = 1) -> HttpResponse:
     published = Post.objects.published()
     # The featured post leads the first page and is left out of the grid. While a filter is
     # on it is hidden, not dropped, so switching back to "All categories" in place shows it.
-    featured = published.for_listing().order_by("-featured", "-published_at").first()
+    featured = _featured_post(published)
     if active is not None:
         posts = published.filter(categories=active)
     else:
         posts = published.exclude(pk=featured.pk) if featured else published
-    listing = paginate(posts, page, lambda n: _home_url(n, active.slug if active else ""))
+    # The home page shows no page numbers, so it never counts the posts.
+    listing = paginate(
+        posts, page, lambda n: _home_url(n, active.slug if active else ""), counted=False
+    )
     return _cards_response(
         request,
         "linernotes/home.html",
@@ -71,12 +74,18 @@ def home(request: HttpRequest, page: int = 1) -> HttpResponse:
     )
 
 
+def _featured_post(published: PostQuerySet) -> Post | None:
+    """The newest featured post, else the newest post (each an indexed look-up)."""
+    cards = published.for_cards()
+    return cards.filter(featured=True).first() or cards.first()
+
+
 def _home_url(page: int, category_slug: str) -> str:
     path = reverse("site:home") if page == 1 else reverse("site:home-page", args=[page])
     return f"{path}?{urlencode({'category': category_slug})}" if category_slug else path
 
 
-@require_safe
+@public_page
 def category(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
     found = Category.objects.filter(slug=slug).first()
     if found is None:
@@ -105,7 +114,7 @@ def category(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
     )
 
 
-@require_safe
+@public_page
 def author(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
     person = get_object_or_404(Author, slug=slug)
     if is_explicit_first_page(request, page):
@@ -122,33 +131,14 @@ def author(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
     )
 
 
-@require_safe
+@public_page
 def post_detail(request: HttpRequest, year: int, month: int, slug: str) -> HttpResponse:
     published = Post.objects.published()
     post = get_object_or_404(published.for_listing(), slug=slug)
     if post.get_absolute_url() != request.path:
         # The post moved to another month (its date was edited): keep old links working.
         return redirect(post.get_absolute_url(), permanent=True)
-    assert post.published_at is not None  # guaranteed by published()
-    # Ties on the publication time are broken by id, as in every listing, so no post is skipped.
-    same_time = Q(published_at=post.published_at)
-    older = (
-        published.filter(Q(published_at__lt=post.published_at) | same_time & Q(pk__lt=post.pk))
-        .order_by("-published_at", "-pk")
-        .first()
-    )
-    newer = (
-        published.filter(Q(published_at__gt=post.published_at) | same_time & Q(pk__gt=post.pk))
-        .order_by("published_at", "pk")
-        .first()
-    )
-    related = (
-        published.filter(categories__in=post.categories.all())
-        .exclude(pk=post.pk)
-        .annotate(shared=Count("categories"))
-        .order_by("-shared", "-published_at")
-        .for_listing()[:RELATED_POSTS]
-    )
+    older, newer = _neighbours(published, post)
     return render(
         request,
         "linernotes/post.html",
@@ -156,20 +146,39 @@ def post_detail(request: HttpRequest, year: int, month: int, slug: str) -> HttpR
             "post": post,
             "older": older,
             "newer": newer,
-            "related": related,
+            "related": related_posts(published, post, RELATED_POSTS),
             "show_chips": True,
             "show_byline": False,
         },
     )
 
 
-@require_safe
+def _neighbours(published: PostQuerySet, post: Post) -> tuple[Post | None, Post | None]:
+    """The posts published just before and just after ``post``, with what a link needs."""
+    moment = post.published_at
+    assert moment is not None  # guaranteed by published()
+    # Ties on the publication time are broken by id, as in every listing, so no post is
+    # skipped. Each is one range of the listing index, read from the post outwards.
+    older = (
+        Post.objects.published_up_to(moment)
+        .exclude(published_at=moment, pk__gte=post.pk)
+        .order_by("-published_at", "-pk")
+    )
+    newer = (
+        published.filter(published_at__gte=moment)
+        .exclude(published_at=moment, pk__lte=post.pk)
+        .order_by("published_at", "pk")
+    )
+    return older.for_links().first(), newer.for_links().first()
+
+
+@public_page
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_object_or_404(Page.objects.published(), slug=slug)
     return render(request, "linernotes/page.html", {"page": page})
 
 
-@require_safe
+@public_page
 @cache_control(public=True, max_age=86400)
 def placeholder_image(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(Post.objects.published().select_related("primary_category"), slug=slug)
@@ -178,7 +187,7 @@ def placeholder_image(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    recent = Post.objects.published().for_listing()[:3]
+    recent = Post.objects.published().for_links()[:3]
     # noindex: search engines should drop the address rather than index the error page.
     body = loader.render_to_string("404.html", {"recent": recent, "noindex": True}, request)
     return HttpResponseNotFound(body)

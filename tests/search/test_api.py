@@ -134,7 +134,7 @@ def test_bad_parameters_are_explained(
 
 @pytest.mark.usefixtures("posts")
 def test_the_api_costs_a_fixed_number_of_queries(
-    client: Client, django_assert_num_queries: Any
+    client: Client, django_assert_num_queries: Any, uncached_pages: None
 ) -> None:
     # The category filter; ranked hits with their total, marked text; posts, categories,
     # bylines.

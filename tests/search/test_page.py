@@ -174,7 +174,7 @@ def test_hostile_queries_get_a_page(client: Client, query: str) -> None:
 
 @pytest.mark.usefixtures("kafka_posts")
 def test_the_page_costs_a_fixed_number_of_queries(
-    client: Client, django_assert_num_queries, settings: LazySettings
+    client: Client, django_assert_num_queries, uncached_pages: None, settings: LazySettings
 ) -> None:
     settings.LINERNOTES_PAGE_SIZE = 24
     # Ranked hits with their total, marked text; posts, categories, bylines; the three

@@ -10,7 +10,9 @@ from tests.site.helpers import card_titles, parse
 pytestmark = pytest.mark.django_db
 
 
-def test_author_page_lists_their_posts(client: Client, settings, django_assert_num_queries) -> None:
+def test_author_page_lists_their_posts(
+    client: Client, settings, django_assert_num_queries, uncached_pages: None
+) -> None:
     settings.LINERNOTES_PAGE_SIZE = 2
     ada = AuthorFactory.create(
         name="Ada Lovelace", slug="ada", role="Staff Engineer", bio="Writes about data."

@@ -119,7 +119,7 @@ def test_unknown_category_and_bad_pages_are_404(
 
 
 def test_category_query_count_does_not_grow(
-    client: Client, platform: Category, django_assert_num_queries
+    client: Client, platform: Category, django_assert_num_queries, uncached_pages: None
 ) -> None:
     author = AuthorFactory.create()
     PostFactory.create(categories=[platform], authors=[author])

@@ -196,7 +196,7 @@ def test_page_one_redirects_to_the_home_page(client: Client) -> None:
 
 
 def test_home_query_count_does_not_grow_with_cards(
-    client: Client, django_assert_num_queries, page_size: int
+    client: Client, django_assert_num_queries, uncached_pages: None, page_size: int
 ) -> None:
     data = CategoryFactory.create(name="Data", slug="data")
     PostFactory.create(categories=[data])

@@ -107,13 +107,16 @@ def test_unknown_slug_gets_the_friendly_404(client: Client) -> None:
     assert page.select_one(".error-page__recent a")["href"] == recent.get_absolute_url()
 
 
-def test_post_page_query_count(client: Client, django_assert_num_queries) -> None:
+def test_post_page_query_count(
+    client: Client, django_assert_num_queries, uncached_pages: None
+) -> None:
     data = CategoryFactory.create()
     post = PostFactory.create(
         categories=[data], authors=[AuthorFactory.create(), AuthorFactory.create()]
     )
     for _ in range(5):
         PostFactory.create(categories=[data], authors=[AuthorFactory.create()])
-    # post (+2 prefetches), older, newer, related (+2 prefetches), navigation pages
-    with django_assert_num_queries(9):
+    # post (+2 prefetches), older, newer, related candidates, their cards (+2 prefetches),
+    # navigation pages
+    with django_assert_num_queries(10):
         client.get(post.get_absolute_url())

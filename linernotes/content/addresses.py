@@ -1,0 +1,61 @@
+"""Addresses on the site: paths from the URL configuration, absolute URLs from the one
+LINERNOTES_SITE_URL setting. Every app builds its links with these two, never from the host a
+request happened to name.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html import escape, unescape
+from typing import Any
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+# nh3 serialises every attribute value in double quotes, so this finds all links and sources.
+_LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+
+
+def path_to(view_name: str, *args: Any) -> str:
+    """``reverse(view_name, args=args)``, remembered.
+
+    A listing page links to the same posts, categories and authors hundreds of times, and
+    reverse() is among the costliest steps of rendering it; its answer only changes with the
+    URL configuration (or the script prefix, which is part of the key).
+    """
+    return _reversed(get_script_prefix(), get_urlconf(), view_name, args)
+
+
+@lru_cache(maxsize=16384)
+def _reversed(prefix: str, urlconf: str | None, view_name: str, args: tuple[Any, ...]) -> str:
+    return reverse(view_name, urlconf=urlconf, args=args)
+
+
+def _forget_paths(*, setting: str, **kwargs: Any) -> None:
+    if setting == "ROOT_URLCONF":
+        _reversed.cache_clear()
+
+
+setting_changed.connect(_forget_paths, dispatch_uid="linernotes-content-addresses")
+
+
+def absolute_url(path_or_url: str) -> str:
+    """An address on this site as an absolute URL (absolute URLs are returned unchanged)."""
+    if path_or_url.startswith("/") and not path_or_url.startswith("//"):
+        # The common case, paths from path_to(): cheaper than a full urljoin.
+        return settings.LINERNOTES_SITE_URL + path_or_url
+    return urljoin(settings.LINERNOTES_SITE_URL + "/", path_or_url)
+
+
+def absolute_links(html: str, base_url: str) -> str:
+    """Stored post HTML with every link and image source resolved against ``base_url`` (the
+    post's own address), for readers outside the site: feed readers, mail clients."""
+
+    def resolve(match: re.Match[str]) -> str:
+        resolved = urljoin(base_url, unescape(match.group(2)))
+        return f"{match.group(1)}{escape(resolved)}{match.group(3)}"
+
+    return _LINK_ATTRIBUTE.sub(resolve, html)
