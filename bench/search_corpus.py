@@ -32,6 +32,7 @@ BATCH = 1000
 class Block:
     markdown: str
     html: str
+    text: str
     words: int
 
 
@@ -42,7 +43,7 @@ def demo_blocks() -> list[Block]:
         _, body = split_front_matter(path.read_text(encoding="utf-8"), path)
         for chunk in _chunks(body):
             rendered = render_markdown(chunk)
-            blocks.append(Block(chunk, rendered.html, rendered.word_count))
+            blocks.append(Block(chunk, rendered.html, rendered.text, rendered.word_count))
     return blocks
 
 
@@ -101,6 +102,7 @@ def _post(
         summary=entry["summary"] if rng.random() < 0.5 else "",
         body="\n\n".join(block.markdown for block in chosen),
         body_html="\n".join(block.html for block in chosen),
+        body_text="\n".join(block.text for block in chosen),
         auto_excerpt=cut_at_word(text, settings.LINERNOTES_EXCERPT_LENGTH),
         word_count=sum(block.words for block in chosen),
         status=Status.PUBLISHED,

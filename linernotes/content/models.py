@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -119,10 +120,6 @@ class Author(models.Model):
         return path_to("site:author", self.slug)
 
 
-# A card shows a post's title, dates, excerpt, image, categories and bylines.
-CARD_DEFERRED_FIELDS = ("body", "body_html", "body_text")
-
-
 class PostQuerySet(models.QuerySet["Post"]):
     def published(self) -> PostQuerySet:
         """Posts readers may see: published, with a publication time that has come."""
@@ -142,10 +139,6 @@ class PostQuerySet(models.QuerySet["Post"]):
             models.Prefetch("categories", queryset=Category.objects.order_by("name")),
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
         )
-
-    def for_cards(self) -> PostQuerySet:
-        """for_listing() without the bodies, which cards never show and are most of a row."""
-        return self.for_listing().defer(*CARD_DEFERRED_FIELDS)
 
     def for_links(self) -> PostQuerySet:
         """Only what a link to a post needs: its title and the parts of its address."""
@@ -263,9 +256,15 @@ class Post(models.Model):
     @cached_property
     def chips(self) -> list[Category]:
         """Categories for display: the primary one first, the rest alphabetically."""
-        return sorted(
-            self.categories.all(), key=lambda c: (c.pk != self.primary_category_id, c.name)
-        )
+        return self.chips_in_order(self.categories.all())
+
+    def chips_in_order(self, categories: Iterable[Category]) -> list[Category]:
+        return sorted(categories, key=lambda c: (c.pk != self.primary_category_id, c.name))
+
+    @cached_property
+    def credits(self) -> list[Byline]:
+        """The byline, in order: every author credited, each with their role on this post."""
+        return list(self.bylines.all())
 
     def clean(self) -> None:
         if self.hero_image and not self.hero_image_alt.strip():

@@ -44,7 +44,7 @@ def result_payload(result: SearchResult) -> dict[str, Any]:
                 "url": absolute(byline.author.get_absolute_url()),
                 "role": byline.display_role,
             }
-            for byline in post.bylines.all()
+            for byline in post.credits
         ],
         "categories": [
             {"name": category.name, "url": absolute(category.get_absolute_url())}

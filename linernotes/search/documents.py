@@ -35,7 +35,7 @@ def build_document(post: Post) -> DocumentText:
         f"{byline.author.name}, {byline.display_role}"
         if byline.display_role
         else byline.author.name
-        for byline in post.bylines.all()
+        for byline in post.credits
     )
     return DocumentText(
         post_id=post.pk,

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from linernotes.content.cards import load_cards
 from linernotes.content.models import Author, Category, Post, PostQuerySet
 from linernotes.search.backends import get_backend
 from linernotes.search.backends.base import (
@@ -209,7 +210,8 @@ def search(params: SearchParams, page_url: Callable[[int], str]) -> SearchOutcom
 
 
 def _results(hits: list[Hit], marked: dict[int, MarkedText]) -> list[SearchResult]:
-    posts = Post.objects.published().for_cards().in_bulk([hit.post_id for hit in hits])
+    ids = [hit.post_id for hit in hits]
+    posts = {post.pk: post for post in load_cards(Post.objects.published().filter(pk__in=ids))}
     results = []
     for hit in hits:
         post = posts.get(hit.post_id)

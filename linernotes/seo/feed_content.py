@@ -125,7 +125,7 @@ def _entry(post: Post) -> FeedEntry:
         updated=max(post.updated_at, post.published_at),
         authors=[
             FeedAuthor(byline.author.name, absolute_url(byline.author.get_absolute_url()))
-            for byline in post.bylines.all()
+            for byline in post.credits
         ],
         categories=[category.name for category in post.chips],
         summary=post.excerpt,

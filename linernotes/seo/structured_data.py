@@ -150,7 +150,7 @@ def _post_nodes(meta: PageMetadata) -> list[Node]:
     published = post.published_at.isoformat()
     modified = meta.modified.isoformat() if meta.modified else published
     page = {**_web_page(meta, "WebPage"), "datePublished": published, "dateModified": modified}
-    bylines: list[Byline] = list(post.bylines.all())
+    bylines: list[Byline] = post.credits
     article = _article(meta, post, bylines, published, modified)
     people = [_person(byline.author, byline.display_role) for byline in bylines]
     return [page, article, *people, _image_object(f"{meta.url}#primaryimage", meta.image)]

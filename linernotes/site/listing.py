@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
+from linernotes.content.cards import load_cards
 from linernotes.content.models import Post, PostQuerySet
 
 PageUrl = Callable[[int], str]
@@ -83,7 +84,7 @@ class _Cards:
         # Looked up by id alone: repeating the list's filters here would have the database
         # walk the whole listing again to apply them.
         ordering = list(self.posts.query.order_by or Post._meta.ordering or [])
-        return list(Post.objects.for_cards().filter(pk__in=ids).order_by(*ordering))
+        return load_cards(Post.objects.filter(pk__in=ids).order_by(*ordering))
 
 
 class _Fetched:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
+from linernotes.content.cards import load_cards
 from linernotes.content.models import Post, PostQuerySet
 
 CANDIDATE_ROWS = 60
@@ -35,5 +36,5 @@ def related_posts(published: PostQuerySet, post: Post, count: int) -> list[Post]
     ranked = sorted(shared, key=lambda pk: (-shared[pk], -published_at[pk].timestamp(), -pk))
     chosen = ranked[:count]
     # By id alone: the filters of ``published`` again would walk the whole listing index.
-    cards = Post.objects.for_cards().in_bulk(chosen)
+    cards = {card.pk: card for card in load_cards(Post.objects.filter(pk__in=chosen))}
     return [cards[pk] for pk in chosen if pk in cards]

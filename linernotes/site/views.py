@@ -16,6 +16,7 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
+from linernotes.content.cards import load_cards
 from linernotes.content.models import Author, Category, CategoryAlias, Page, Post, PostQuerySet
 from linernotes.site.listing import is_explicit_first_page, numbered_urls, paginate
 from linernotes.site.placeholders import DEFAULT_COLOUR, placeholder_svg
@@ -76,8 +77,10 @@ def home(request: HttpRequest, page: int = 1) -> HttpResponse:
 
 def _featured_post(published: PostQuerySet) -> Post | None:
     """The newest featured post, else the newest post (each an indexed look-up)."""
-    cards = published.for_cards()
-    return cards.filter(featured=True).first() or cards.first()
+    ids = published.values_list("pk", flat=True)
+    chosen = ids.filter(featured=True).first() or ids.first()
+    cards = load_cards(Post.objects.filter(pk=chosen)) if chosen else []
+    return cards[0] if cards else None
 
 
 def _home_url(page: int, category_slug: str) -> str:

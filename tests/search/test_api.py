@@ -136,8 +136,8 @@ def test_bad_parameters_are_explained(
 def test_the_api_costs_a_fixed_number_of_queries(
     client: Client, django_assert_num_queries: Any, uncached_pages: None
 ) -> None:
-    # The category filter; ranked hits with their total, marked text; posts, categories,
-    # bylines.
-    with django_assert_num_queries(6):
+    # The category filter; ranked hits with their total, marked text; the cards (posts,
+    # category links, categories, bylines).
+    with django_assert_num_queries(7):
         payload = get_json(client, "q=kafka&category=data")
     assert len(payload["results"]) == 2

@@ -177,9 +177,10 @@ def test_the_page_costs_a_fixed_number_of_queries(
     client: Client, django_assert_num_queries, uncached_pages: None, settings: LazySettings
 ) -> None:
     settings.LINERNOTES_PAGE_SIZE = 24
-    # Ranked hits with their total, marked text; posts, categories, bylines; the three
-    # filter lists; the latest posts of the (hidden) "no results" suggestions; the navigation.
-    with django_assert_num_queries(10):
+    # Ranked hits with their total, marked text; the cards (posts, category links, categories,
+    # bylines); the three filter lists; the latest posts of the (hidden) "no results"
+    # suggestions; the navigation.
+    with django_assert_num_queries(11):
         page = parse(client.get("/search/?q=kafka"))
     assert len(result_titles(page)) == 3
     assert page.select_one("#search-empty").has_attr("hidden")

@@ -33,7 +33,8 @@ def test_author_page_lists_their_posts(
     assert card_titles(page) == [theirs[2].title, theirs[1].title]
     second = parse(client.get("/author/ada/page/2/"))
     assert card_titles(second) == [theirs[0].title]
-    # author, count, cards (+2 prefetches), navigation pages
+    # author, count, cards (posts, category links, bylines: these posts have no categories to
+    # look up), navigation pages
     with django_assert_num_queries(6):
         client.get("/author/ada/page/2/")
     assert client.get("/author/ada/page/3/").status_code == 404

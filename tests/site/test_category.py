@@ -136,5 +136,6 @@ def test_category_query_count_does_not_grow(
         client.get("/category/platform/page/2/")
 
 
-# category, count, cards (+2 prefetches), sidebar categories, navigation pages
-CATEGORY_QUERIES = 7
+# category, count, cards (posts, category links, categories, bylines), sidebar categories,
+# navigation pages
+CATEGORY_QUERIES = 8

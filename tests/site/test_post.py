@@ -116,7 +116,7 @@ def test_post_page_query_count(
     )
     for _ in range(5):
         PostFactory.create(categories=[data], authors=[AuthorFactory.create()])
-    # post (+2 prefetches), older, newer, related candidates, their cards (+2 prefetches),
-    # navigation pages
-    with django_assert_num_queries(10):
+    # post (+2 prefetches), older, newer, related candidates, their cards (posts, category
+    # links, categories, bylines), navigation pages
+    with django_assert_num_queries(11):
         client.get(post.get_absolute_url())

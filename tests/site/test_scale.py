@@ -109,7 +109,7 @@ def measure(client: Client) -> dict[str, list[float]]:
     costs = {}
     for path in FLAT + COUNTED:
         address = middle.get_absolute_url() if path == "POST" else path
-        client.get(address)  # the content version is read once a second, not per page
+        client.get(address)
         with database_work() as work:
             assert client.get(address).status_code == 200, address
         costs[path] = work
@@ -117,9 +117,8 @@ def measure(client: Client) -> dict[str, list[float]]:
 
 
 def test_uncached_pages_do_the_same_database_work_at_ten_times_the_posts(
-    client: Client, settings: LazySettings
+    client: Client, settings: LazySettings, uncached_pages: None
 ) -> None:
-    settings.LINERNOTES_PAGE_CACHE_SECONDS = 0
     settings.LINERNOTES_PAGE_SIZE = 24
     categories = [Category.objects.create(name=f"Category {n}", slug=f"cat-{n}") for n in range(8)]
     authors = [Author.objects.create(name=f"Author {n}", slug=f"author-{n}") for n in range(20)]
@@ -131,5 +130,6 @@ def test_uncached_pages_do_the_same_database_work_at_ten_times_the_posts(
         assert large[path][0] == small[path][0], path
     for path in FLAT:
         work_small, work_large = small[path][1], large[path][1]
-        # Generous for the log-depth of a bigger index; a scan of every post would be 10x.
-        assert work_large < work_small * 1.5, (path, work_small, work_large)
+        # Room for deeper indexes and how earlier tests left the database's pages; reading
+        # every post would cost ten times as much.
+        assert work_large < work_small * 2, (path, work_small, work_large)

@@ -1,0 +1,38 @@
+"""Posts as cards: what every listing shows, loaded in a fixed, small number of queries.
+
+A card shows a post's title, dates, excerpt, image, categories and bylines, never its body.
+Categories come as shared objects, one per category rather than one per post and category
+(a blog has a few dozen, and a page of cards names the same ones over and over), and bylines
+are grouped by hand: both cost a fraction of what prefetch_related() spends on the same rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from linernotes.content.models import Byline, Category, Post, PostQuerySet
+
+# Most of a post's row, and no card shows any of it.
+DEFERRED_FIELDS = ("body", "body_html", "body_text")
+
+
+def load_cards(posts: PostQuerySet) -> list[Post]:
+    """``posts`` (in their order) with ``chips`` and ``credits`` ready: four queries in all."""
+    cards = list(posts.defer(*DEFERRED_FIELDS).select_related("primary_category"))
+    ids = [card.pk for card in cards]
+    pairs = list(
+        Post.categories.through.objects.filter(post_id__in=ids).values_list(
+            "post_id", "category_id"
+        )
+    )
+    categories = Category.objects.in_bulk({category_id for _, category_id in pairs})
+    categories_of: defaultdict[int, list[Category]] = defaultdict(list)
+    for post_id, category_id in pairs:
+        categories_of[post_id].append(categories[category_id])
+    credits_of: defaultdict[int, list[Byline]] = defaultdict(list)
+    for byline in Byline.objects.filter(post_id__in=ids).select_related("author"):
+        credits_of[byline.post_id].append(byline)
+    for card in cards:
+        card.chips = card.chips_in_order(categories_of[card.pk])
+        card.credits = credits_of[card.pk]
+    return cards
