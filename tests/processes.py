@@ -5,6 +5,7 @@ read at start-up, output that must not depend on the process, commands as operat
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -38,3 +39,10 @@ def clean_environment(**variables: str) -> dict[str, str]:
         and name not in {"DATABASE_URL", "REDIS_URL", "DEFAULT_FROM_EMAIL"}
     }
     return {**kept, **variables}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on at the moment."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

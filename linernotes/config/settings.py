@@ -184,7 +184,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = env_str("LINERNOTES_LANGUAGE", "en-us")
 TIME_ZONE = env_str("LINERNOTES_TIME_ZONE", "UTC")
-USE_I18N = True
+# English needs no translation machinery, and looking up the active language is a measurable
+# part of rendering a page (every date and number asks for it). Any other language turns it on.
+USE_I18N = not LANGUAGE_CODE.lower().startswith("en")
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.processes import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,12 +26,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_until_serving(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
@@ -51,7 +46,7 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes], seconds: flo
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``linernotes demo`` on a free port with its own SQLite database."""
     var_dir: Path = tmp_path_factory.mktemp("demo-var")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         # The real settings, not the test suite's (whose database lives in memory).

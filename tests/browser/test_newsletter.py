@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import _free_port, _wait_until_serving
+from tests.browser.conftest import _wait_until_serving
 from tests.newsletter.smtp_sink import SmtpSink
+from tests.processes import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,7 @@ def newsletter_demo(
 ) -> Iterator[str]:
     """``linernotes demo`` (server and worker) sending its email to ``mail_server``."""
     var_dir: Path = tmp_path_factory.mktemp("newsletter-demo")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,

@@ -7,16 +7,10 @@ from django.utils import timezone
 
 from linernotes.content.models import Post, Status
 from linernotes.content.signals import post_published
+from tests.content.conftest import post_form
 from tests.factories import AuthorFactory, CategoryFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client: Client) -> Client:
-    user = User.objects.create_superuser("editor", "editor@example.com", "pw")
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("model", ["post", "category", "author", "page"])
@@ -32,27 +26,16 @@ def test_publishing_from_the_admin_goes_through_the_service(
     author = AuthorFactory.create()
     heard: list[Post] = []
     post_published.connect(lambda sender, post, **kw: heard.append(post), weak=False)
-    form = {
-        "title": "From the admin",
-        "slug": "from-the-admin",
-        "body": "Hello *there*.",
-        "summary": "",
-        "status": Status.PUBLISHED,
-        "published_at_0": "",
-        "published_at_1": "",
-        "featured": "",
-        "categories": [str(web.pk), str(data.pk)],
-        "primary_category": str(data.pk),
-        "hero_image_alt": "",
-        "external_url": "",
-        "bylines-TOTAL_FORMS": "1",
-        "bylines-INITIAL_FORMS": "0",
-        "bylines-MIN_NUM_FORMS": "0",
-        "bylines-MAX_NUM_FORMS": "1000",
-        "bylines-0-position": "0",
-        "bylines-0-author": str(author.pk),
-        "bylines-0-role": "",
-    }
+    form = post_form(
+        author=author,
+        title="From the admin",
+        slug="from-the-admin",
+        body="Hello *there*.",
+        status=Status.PUBLISHED,
+        featured="",
+        categories=[str(web.pk), str(data.pk)],
+        primary_category=str(data.pk),
+    )
     try:
         with django_capture_on_commit_callbacks(execute=True):
             response = editor.post("/admin/content/post/add/", form)

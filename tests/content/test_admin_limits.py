@@ -12,13 +12,13 @@ from urllib.parse import urlencode
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import LazySettings
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http.response import HttpResponseBase
 from django.test import Client
 from PIL import Image
 
 from linernotes.content.models import Author, Page, Post, Status
+from tests.content.conftest import post_form as admin_post_form
 from tests.factories import AuthorFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,33 +27,10 @@ pytestmark = pytest.mark.django_db
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 
 
-@pytest.fixture
-def editor(client: Client) -> Client:
-    client.force_login(User.objects.create_superuser("editor", "editor@example.com", "pw"))
-    return client
-
-
 def post_form(body: str, **fields: Any) -> dict[str, Any]:
-    author = AuthorFactory.create()
-    return {
-        "title": "A long post",
-        "slug": "a-long-post",
-        "body": body,
-        "summary": "",
-        "status": Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
-        "hero_image_alt": "",
-        "external_url": "",
-        "bylines-TOTAL_FORMS": "1",
-        "bylines-INITIAL_FORMS": "0",
-        "bylines-MIN_NUM_FORMS": "0",
-        "bylines-MAX_NUM_FORMS": "1000",
-        "bylines-0-position": "0",
-        "bylines-0-author": str(author.pk),
-        "bylines-0-role": "",
-        **fields,
-    }
+    return admin_post_form(
+        author=AuthorFactory.create(), title="A long post", slug="a-long-post", body=body, **fields
+    )
 
 
 def page_form(**fields: str) -> dict[str, str]:

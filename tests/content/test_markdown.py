@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from lxml.html import HtmlElement
 
 from linernotes.content.highlighting import stylesheet
 from linernotes.content.markdown import RenderedMarkdown, render_markdown
+from tests.processes import run_python
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 CODE_CSS = REPOSITORY / "linernotes/site/static/linernotes/code.css"
@@ -29,20 +28,6 @@ def parse(html: str) -> HtmlElement:
 
 def render_tree(source: str) -> HtmlElement:
     return parse(render_markdown(source).html)
-
-
-def run_python(script: str, *, stdin: str = "", env: dict[str, str] | None = None) -> str:
-    """What ``script`` prints when run by a Python process of its own, from the repository."""
-    completed = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=REPOSITORY,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return completed.stdout
 
 
 def only(tree: HtmlElement, path: str) -> HtmlElement:
@@ -363,7 +348,7 @@ def test_imports_and_renders_without_django_settings() -> None:
         "from linernotes.content.markdown import render_markdown; "
         "print(render_markdown('*ok*').html, end='')"
     )
-    assert run_python(script, env=environment) == "<p><em>ok</em></p>\n"
+    assert run_python(script, env=environment).stdout == "<p><em>ok</em></p>\n"
 
 
 def test_output_is_identical_across_processes() -> None:
@@ -374,7 +359,7 @@ def test_output_is_identical_across_processes() -> None:
         "import sys; from linernotes.content.markdown import render_markdown; "
         "print(render_markdown(sys.stdin.read()).html, end='')"
     )
-    outputs = {run_python(script, stdin=source) for _ in range(6)}
+    outputs = {run_python(script, stdin=source).stdout for _ in range(6)}
     assert len(outputs) == 1, outputs
     tree = parse(outputs.pop())
     # The author's own <input> is removed; only the two task checkboxes remain.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -10,12 +9,6 @@ import urllib.request
 from collections.abc import Callable, Mapping
 
 from bs4 import BeautifulSoup
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:

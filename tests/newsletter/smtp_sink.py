@@ -8,7 +8,6 @@ crash after N messages: the next one finds the connection cut and the server gon
 from __future__ import annotations
 
 import email
-import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from tests.processes import free_port
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class RecordingHandler:
 class SmtpSink:
     def __init__(self) -> None:
         self.handler = RecordingHandler()
-        self.port = _free_port()
+        self.port = free_port()
         self.controller: Controller | None = None
         self.crashed = threading.Event()
         self.handler.on_crash = self._crash
@@ -125,9 +126,3 @@ class SmtpSink:
             "EMAIL_HOST_USER": "",
             "EMAIL_HOST_PASSWORD": "",
         }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

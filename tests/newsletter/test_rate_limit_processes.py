@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import connection
 
-from tests.newsletter.processes import answers, free_port, sign_up, wait_for
+from tests.newsletter.processes import answers, sign_up, wait_for
+from tests.processes import free_port
 
 ATTEMPTS = 30
 PER_IP, PER_ADDRESS = 10, 3

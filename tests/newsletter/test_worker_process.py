@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.newsletter.processes import answers, free_port, sign_up, wait_for
+from tests.newsletter.processes import answers, sign_up, wait_for
 from tests.newsletter.smtp_sink import SmtpSink
+from tests.processes import free_port
 
 SUBSCRIBERS = 60
 CREATE_POST = """
