@@ -30,7 +30,7 @@ from linernotes.site.listing import PagedList
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 YEAR = re.compile(r"[1-9][0-9]{3}")
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
-# Kept as long as the content stays the same; a new content version uses a new key.
+FILTER_OPTIONS_KEY = "search:filter-options"
 FILTER_OPTIONS_SECONDS = 3600
 
 
@@ -146,12 +146,17 @@ class FilterOptions:
 
 
 def filter_options() -> FilterOptions:
-    """The filters' choices, computed once per version of the content (they change with it)."""
-    key = f"search:filter-options:{current_version()}"
-    options: FilterOptions | None = cache.get(key)
-    if options is None:
-        options = _current_filter_options()
-        cache.set(key, options, FILTER_OPTIONS_SECONDS)
+    """The filters' choices, worked out once per version of the content (they change with it).
+
+    One entry, replaced when the version moves on, so frequent edits leave no trail of old
+    choices behind in the cache.
+    """
+    version = current_version()
+    kept: tuple[str, FilterOptions] | None = cache.get(FILTER_OPTIONS_KEY)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    options = _current_filter_options()
+    cache.set(FILTER_OPTIONS_KEY, (version, options), FILTER_OPTIONS_SECONDS)
     return options
 
 

@@ -96,6 +96,20 @@ def test_a_result_shows_title_date_bylines_categories_and_marked_snippet(client:
 
 
 @pytest.mark.usefixtures("kafka_posts")
+def test_filter_choices_follow_the_content(client: Client, settings: LazySettings) -> None:
+    def years() -> list[str]:
+        page = parse(client.get("/search/?q=kafka"))
+        return [o["value"] for o in page.select("select[name=year] option") if o["value"]]
+
+    settings.LINERNOTES_PAGE_CACHE_SECONDS = 0  # the choices' own cache, not the page's
+    assert years() == ["2024", "2023", "2022"]
+    PostFactory.create(title="Kafka in 2019", published_at=datetime(2019, 5, 1, tzinfo=UTC))
+    assert years() == ["2024", "2023", "2022", "2019"]
+    Post.objects.get(title="Kafka in 2019").delete()
+    assert years() == ["2024", "2023", "2022"]
+
+
+@pytest.mark.usefixtures("kafka_posts")
 def test_filters_are_selects_that_keep_their_choice(client: Client) -> None:
     response = client.get("/search/?q=kafka&category=web&year=2023")
     page = parse(response)
