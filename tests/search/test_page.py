@@ -99,7 +99,7 @@ def test_a_result_shows_title_date_bylines_categories_and_marked_snippet(client:
 def test_filter_choices_follow_the_content(client: Client, settings: LazySettings) -> None:
     def years() -> list[str]:
         page = parse(client.get("/search/?q=kafka"))
-        return [o["value"] for o in page.select("select[name=year] option") if o["value"]]
+        return [str(o["value"]) for o in page.select("select[name=year] option") if o["value"]]
 
     settings.LINERNOTES_PAGE_CACHE_SECONDS = 0  # the choices' own cache, not the page's
     assert years() == ["2024", "2023", "2022"]
