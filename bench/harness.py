@@ -6,6 +6,7 @@ of its own, so this module never imports Django and the numbers are those of the
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import gzip
 import importlib
@@ -357,4 +358,16 @@ def machine(database_url: str = "") -> str:
         f"{wrk.split(' Copyright')[0].strip()}, {gunicorn_version.strip()}; "
         f"load average {os.getloadavg()[0]:.2f} at the start; "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def add_load_options(parser: argparse.ArgumentParser) -> None:
+    """The options serve.py and soak.py share: wrk's load, and the database to use."""
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="a PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres): a fresh "
+        "database is created there for the run and dropped afterwards (default: SQLite)",
     )

@@ -29,6 +29,7 @@ from pathlib import Path
 from harness import (
     OtherCpu,
     WrkResult,
+    add_load_options,
     database,
     fetch,
     free_port,
@@ -183,14 +184,7 @@ def parse_options() -> Options:
     )
     parser.add_argument("--duration", type=float, default=10, help="seconds per page (10)")
     parser.add_argument("--warmup", type=float, default=2, help="warm-up seconds per page (2)")
-    parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="a PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres): a fresh "
-        "database is created there per size and dropped afterwards (default: SQLite)",
-    )
+    add_load_options(parser)
     parser.add_argument("--search-word", default="markdown", help="the search (markdown)")
     parser.add_argument("--output", type=Path, help="also write the tables to this file")
     arguments = parser.parse_args()

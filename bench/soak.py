@@ -38,6 +38,7 @@ from harness import (
     REPO,
     OtherCpu,
     WrkResult,
+    add_load_options,
     database,
     free_port,
     gunicorn,
@@ -276,14 +277,7 @@ def parse_options() -> Options:
     parser.add_argument(
         "--visible-within", type=float, default=5, help="seconds a new post may take (5)"
     )
-    parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="a PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres): a fresh "
-        "database is created there and dropped afterwards (default: SQLite)",
-    )
+    add_load_options(parser)
     return Options(**vars(parser.parse_args()))
 
 
