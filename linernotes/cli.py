@@ -11,6 +11,7 @@ EVERYDAY_COMMANDS = {
     "migrate": "create or update the database tables",
     "createsuperuser": "create an account for the admin at /admin/",
     "rerender": "render every post again after a Markdown pipeline change (--dry-run)",
+    "revisions": "list the revisions of a post or page (list SLUG); the admin restores them",
     "serve": "serve the site with gunicorn for production (--bind, --workers)",
     "runserver": "development server with auto-reload",
     "collectstatic": "gather theme files into STATIC_ROOT for production",

@@ -42,6 +42,8 @@ LINERNOTES_WORDS_PER_MINUTE = env_int("LINERNOTES_WORDS_PER_MINUTE", 230)
 LINERNOTES_SERVE_MEDIA = env_bool("LINERNOTES_SERVE_MEDIA", True)
 LINERNOTES_MAX_BODY_BYTES = env_int("LINERNOTES_MAX_BODY_BYTES", 1_048_576)
 LINERNOTES_MAX_IMAGE_PIXELS = env_int("LINERNOTES_MAX_IMAGE_PIXELS", 40_000_000)
+# How long a share link of a post's preview works (content/previews.py).
+LINERNOTES_PREVIEW_LINK_DAYS = env_int("LINERNOTES_PREVIEW_LINK_DAYS", 7)
 # A form must reach the body's validator, which explains the limit, rather than be refused
 # with a bare 400: a body at the limit takes up to three times its size once form-encoded
 # (%E2%80%94), and Django's default allowance (2.5 MB) is left for the other fields.

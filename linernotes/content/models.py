@@ -27,8 +27,22 @@ hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB.")
 
 
 class Status(models.TextChoices):
+    """Where a post is on its way to readers. Only *published* posts whose time has come show."""
+
     DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    # Published for a later time: the worker publishes it when the time comes.
+    SCHEDULED = "scheduled", "Scheduled"
     PUBLISHED = "published", "Published"
+
+
+class PageStatus(models.TextChoices):
+    DRAFT = Status.DRAFT.value, Status.DRAFT.label
+    PUBLISHED = Status.PUBLISHED.value, Status.PUBLISHED.label
+
+
+# Statuses that carry a publication time.
+DATED_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
 
 
 class Category(models.Model):
@@ -193,11 +207,42 @@ class Post(models.Model):
     )
     authors = models.ManyToManyField(Author, through="Byline", related_name="posts")
     noindex = models.BooleanField("hide from search engines", default=False, help_text=NOINDEX_HELP)
+    meta_title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The title search engines show. Leave empty for the post's title.",
+    )
+    meta_description = models.CharField(
+        max_length=320,
+        blank=True,
+        help_text="What search engines and social cards show. Empty: the excerpt.",
+    )
+    canonical_url = models.URLField(
+        "canonical URL",
+        max_length=500,
+        blank=True,
+        help_text="Only when the post was first published elsewhere: that address.",
+    )
+    social_image = PixelLimitedImageField(
+        upload_to="social/%Y/%m/",
+        blank=True,
+        help_text="The picture of social cards, best at 1200×630. Empty: the hero image.",
+    )
+    social_image_alt = models.CharField(max_length=300, blank=True)
+    # Raised by every save: a form holding an older number was opened before someone else's
+    # save, and is refused rather than allowed to overwrite it.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Part of every share link of the post's preview: a new key revokes the links given out.
+    preview_key = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("publish_post", "Can publish and schedule own posts"),
+            ("edit_others_posts", "Can edit, schedule and publish everyone's posts"),
+        ]
         indexes = [
             # Every listing: published posts, newest first, ties broken by id. It also covers
             # the look-ups by publication time alone, so that column has no index of its own
@@ -215,7 +260,7 @@ class Post(models.Model):
                 condition=Q(hero_image="") | ~Q(hero_image_alt=""), name="post_hero_image_has_alt"
             ),
             models.CheckConstraint(
-                condition=Q(status=Status.DRAFT) | Q(published_at__isnull=False),
+                condition=~Q(status__in=DATED_STATUSES) | Q(published_at__isnull=False),
                 name="post_published_has_date",
             ),
         ]
@@ -273,7 +318,7 @@ class Post(models.Model):
             raise ValidationError(
                 {"hero_image_alt": "Alt text is plain text: remove the Markdown image syntax."}
             )
-        if self.status == Status.PUBLISHED and self.published_at is None:
+        if self.status in DATED_STATUSES and self.published_at is None:
             self.published_at = timezone.now()
 
     def render(self) -> None:
@@ -311,7 +356,7 @@ class Byline(models.Model):
 
 class PageQuerySet(models.QuerySet["Page"]):
     def published(self) -> PageQuerySet:
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(status=PageStatus.PUBLISHED)
 
     def in_navigation(self) -> PageQuerySet:
         return (
@@ -326,7 +371,7 @@ class Page(models.Model):
     slug = models.SlugField(max_length=100, unique=True, validators=[validate_page_slug])
     body = models.TextField(blank=True, help_text="Markdown.", validators=[validate_body_size])
     body_html = models.TextField(editable=False, default="")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=10, choices=PageStatus.choices, default=PageStatus.DRAFT)
     show_in_navigation = models.BooleanField(default=True)
     navigation_order = models.PositiveIntegerField(default=0)
     noindex = models.BooleanField("hide from search engines", default=False, help_text=NOINDEX_HELP)
@@ -350,3 +395,6 @@ class Page(models.Model):
 
     def render(self) -> None:
         self.body_html = render_markdown(self.body, image_size=media_image_size).html
+
+
+from linernotes.content.revision_models import Revision as Revision  # noqa: E402

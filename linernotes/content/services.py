@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from linernotes.content.models import Author, Byline, Category, Page, Post, Status
-from linernotes.content.signals import post_published, post_unpublished
+from linernotes.content.ownership import check_status_change
+from linernotes.content.signals import post_published, post_submitted, post_unpublished
+
+if TYPE_CHECKING:
+    from linernotes.content.ownership import User
+
+# In every service, ``by`` is the user asking; None is the system (worker, demo, commands).
 
 
 @dataclass(frozen=True)
@@ -22,21 +29,74 @@ class Credit:
 
 
 @transaction.atomic
-def publish_post(*, post: Post, at: datetime | None = None) -> Post:
-    """Publish ``post`` at ``at`` (now by default). A future time keeps it hidden until then."""
-    post.status = Status.PUBLISHED
-    post.published_at = at or post.published_at or timezone.now()
+def publish_post(*, post: Post, at: datetime | None = None, by: User | None = None) -> Post:
+    """Publish ``post`` at ``at`` (now by default). A time still to come schedules it: the
+    worker publishes it then (``publish_due_posts``), and only then is it announced."""
+    when = at or post.published_at or timezone.now()
+    status = Status.SCHEDULED if when > timezone.now() else Status.PUBLISHED
+    check_status_change(by, post, status)
+    was_public = _is_public(post)
+    post.status, post.published_at = status, when
     post.save()
-    transaction.on_commit(lambda: post_published.send(sender=Post, post=post))
+    if status == Status.PUBLISHED:
+        transaction.on_commit(lambda: post_published.send(sender=Post, post=post))
+    elif was_public:
+        transaction.on_commit(lambda: post_unpublished.send(sender=Post, post=post))
     return post
 
 
 @transaction.atomic
-def unpublish_post(*, post: Post) -> Post:
+def unpublish_post(*, post: Post, by: User | None = None) -> Post:
     """Return ``post`` to draft; it disappears from every public view at once."""
-    post.status = Status.DRAFT
+    return _hold_back(post, Status.DRAFT, by)
+
+
+@transaction.atomic
+def submit_for_review(*, post: Post, by: User | None = None) -> Post:
+    """Mark ``post`` as waiting for an editor, who hears of it (``post_submitted``)."""
+    was_waiting = Post.objects.filter(pk=post.pk, status=Status.REVIEW).exists()
+    _hold_back(post, Status.REVIEW, by)
+    if not was_waiting:
+        transaction.on_commit(lambda: post_submitted.send(sender=Post, post=post, by=by))
+    return post
+
+
+@transaction.atomic
+def save_post(*, post: Post, by: User | None = None) -> Post:
+    """Save ``post`` with the status it was given, through the service that status needs."""
+    if post.status in (Status.PUBLISHED, Status.SCHEDULED):
+        return publish_post(post=post, at=post.published_at, by=by)
+    if post.status == Status.REVIEW:
+        return submit_for_review(post=post, by=by)
+    return unpublish_post(post=post, by=by)
+
+
+def publish_due_posts() -> list[Post]:
+    """Publish every scheduled post whose time has come (the worker calls this often)."""
+    published = []
+    due = Post.objects.filter(status=Status.SCHEDULED, published_at__lte=timezone.now())
+    for post in due.order_by("published_at", "pk"):
+        with transaction.atomic():
+            # Only if still scheduled: another worker, or an editor, may have got there first.
+            if Post.objects.filter(pk=post.pk, status=Status.SCHEDULED).update(
+                status=Status.PUBLISHED
+            ):
+                published.append(publish_post(post=post, at=post.published_at))
+    return published
+
+
+def _is_public(post: Post) -> bool:
+    return post.pk is not None and Post.objects.published().filter(pk=post.pk).exists()
+
+
+def _hold_back(post: Post, status: Status, by: User | None) -> Post:
+    """Give ``post`` a status readers never see; say so if it was public."""
+    check_status_change(by, post, status)
+    was_public = _is_public(post)
+    post.status = status
     post.save()
-    transaction.on_commit(lambda: post_unpublished.send(sender=Post, post=post))
+    if was_public:
+        transaction.on_commit(lambda: post_unpublished.send(sender=Post, post=post))
     return post
 
 

@@ -10,3 +10,5 @@ from django.dispatch import Signal
 post_published = Signal()
 # Sent with ``post``: a post that was public is no longer.
 post_unpublished = Signal()
+# Sent with ``post`` and ``by`` (the user, or None): a post is waiting for an editor's review.
+post_submitted = Signal()

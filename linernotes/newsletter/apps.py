@@ -8,8 +8,10 @@ class NewsletterConfig(AppConfig):
 
     def ready(self) -> None:
         from linernotes.newsletter import checks  # noqa: F401 - registers the system checks
+        from linernotes.newsletter.previews import register_part
 
         connect_receivers()
+        register_part()
 
 
 def connect_receivers() -> None:

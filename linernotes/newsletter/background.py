@@ -1,8 +1,10 @@
 """The background worker: django-tasks-db's worker plus a periodic check for due work.
 
-The check (``mailings.run_due_work``) runs in a thread every few seconds. It queues posts whose
-scheduled time has come and weekly digests that are due, and starts a sender when deliveries
-wait: retries, or those a crashed sender left behind once their claims lapse.
+The check runs in a thread every few seconds. It publishes scheduled posts whose time has come
+(``publish_due_posts``, which announces them as any publication does), then
+(``mailings.run_due_work``) queues weekly digests that are due and posts whose announcement was
+missed, and starts a sender when deliveries wait: retries, or those a crashed sender left
+behind once their claims lapse.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from types import FrameType
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Worker
 
+from linernotes.content.services import publish_due_posts
 from linernotes.newsletter import mailings, sending
 
 logger = logging.getLogger(__name__)
@@ -55,6 +58,11 @@ class DueWorkChecker(threading.Thread):
 
 
 def check_due_work() -> None:
+    try:
+        for post in publish_due_posts():
+            logger.info("Published scheduled post %s (%s)", post.pk, post.slug)
+    except Exception:
+        logger.exception("Publishing scheduled posts failed")
     try:
         work = mailings.run_due_work()
     except Exception:

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("newsletter/confirm/<str:token>/", views.confirm, name="confirm"),
     path("newsletter/preferences/<str:token>/", views.preferences, name="preferences"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("newsletter/preview/<str:token>/", views.preview, name="preview"),
     # Provider webhooks, e.g. /newsletter/webhooks/postmark/tracking/ (see docs/newsletter.md).
     path("newsletter/webhooks/", include(webhooks.urlpatterns)),
 ]

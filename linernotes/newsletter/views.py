@@ -10,6 +10,7 @@ import logging
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from linernotes.config.client_ip import client_address
 from linernotes.config.csrf import refuses_cross_site_posts
-from linernotes.newsletter import rate_limits, services
+from linernotes.newsletter import previews, rate_limits, services
 from linernotes.newsletter.forms import PreferencesForm, SignupForm, consent_text
 from linernotes.newsletter.models import Frequency, Source, Subscriber, SubscriberState
 from linernotes.newsletter.tokens import (
@@ -182,6 +183,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     source = Source.ONE_CLICK if one_click else Source.UNSUBSCRIBE_PAGE
     services.unsubscribe(subscriber, source=source)
     return render(request, "newsletter/unsubscribed.html", context)
+
+
+# A share link of a post's preview: the post's email, for its holder alone.
+@require_safe
+def preview(request: HttpRequest, token: str) -> HttpResponseBase:
+    return previews.email_page(request, token)
 
 
 def _preferences_path(subscriber: Subscriber) -> str:

@@ -1,9 +1,9 @@
 """Writing the index: documents for posts, kept in step with content, and a full rebuild.
 
-The index holds every post whose status is *Published*, including posts scheduled for later:
-a scheduled post then becomes findable the moment it goes live, without a job to index it.
-Readers never see it early, because every search is restricted to
-``Post.objects.published()`` when it runs.
+The index holds every post whose status is *Published*. A scheduled post is indexed when the
+worker publishes it, which is a save the receivers follow. Every search is also restricted to
+``Post.objects.published()`` when it runs, so a post given a later time by a direct write to
+the database is never found early.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from linernotes.content.models import Post, PostQuerySet, Status
 from linernotes.search.backends import get_backend
@@ -35,7 +34,8 @@ class RebuildSummary:
 
 
 def indexable_posts() -> PostQuerySet:
-    """Posts the index holds: published, now or at a scheduled time. Drafts never."""
+    """Posts the index holds: published ones. A scheduled post is indexed when the worker
+    publishes it (a save, which the receivers follow); drafts and posts in review never."""
     return Post.objects.filter(status=Status.PUBLISHED)
 
 
@@ -60,7 +60,7 @@ def rebuild_index(*, dry_run: bool = False) -> RebuildSummary:
     summary = RebuildSummary(
         indexed=len(ids),
         visible=Post.objects.published().count(),
-        scheduled=indexable.filter(published_at__gt=timezone.now()).count(),
+        scheduled=Post.objects.filter(status=Status.SCHEDULED).count(),
         removed=stale.count(),
     )
     if dry_run:

@@ -11,7 +11,9 @@ class SiteConfig(AppConfig):
         # Registers the settings checks with Django's check framework.
         from linernotes.config import checks  # noqa: F401
         from linernotes.content.models import Author, Byline, Category, CategoryAlias, Page, Post
+        from linernotes.site import editor_preview
         from linernotes.site.freshness import content_changed
+        from linernotes.site.previews import register_parts
 
         # Everything a public page shows comes from these; any change starts a new version
         # of the cached pages.
@@ -23,3 +25,5 @@ class SiteConfig(AppConfig):
         m2m_changed.connect(
             content_changed, sender=Post.categories.through, dispatch_uid="site-post-categories"
         )
+        register_parts()
+        editor_preview.register()

@@ -14,6 +14,8 @@ from linernotes.content.cards import load_cards
 from linernotes.content.models import Post, PostQuerySet
 
 CANDIDATE_ROWS = 60
+# How many related posts a post page shows.
+RELATED_POSTS = 3
 
 
 def related_posts(published: PostQuerySet, post: Post, count: int) -> list[Post]:

@@ -35,6 +35,8 @@ urlpatterns = [
     path("author/<slug:slug>/", views.author, name="author"),
     path("author/<slug:slug>/page/<int:page>/", views.author, name="author-page"),
     path("<yyyy:year>/<mm:month>/<slug:slug>/", views.post_detail, name="post"),
+    path("preview/<str:token>/", views.preview, name="preview"),
+    path("preview/<str:token>/card/", views.preview_card, name="preview-card"),
     path("placeholder/<slug:slug>.svg", views.placeholder_image, name="placeholder"),
     path("<slug:slug>/", views.page_detail, name="page"),
 ]

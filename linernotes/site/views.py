@@ -15,15 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from linernotes.content.cards import load_cards
 from linernotes.content.models import Author, Category, CategoryAlias, Page, Post, PostQuerySet
+from linernotes.site import previews
 from linernotes.site.listing import is_explicit_first_page, numbered_urls, paginate
 from linernotes.site.placeholders import DEFAULT_COLOUR, placeholder_svg
 from linernotes.site.public import public_page
-from linernotes.site.related import related_posts
-
-RELATED_POSTS = 3
+from linernotes.site.related import RELATED_POSTS, related_posts
 
 
 def _cards_response(
@@ -137,7 +137,11 @@ def author(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
 @public_page
 def post_detail(request: HttpRequest, year: int, month: int, slug: str) -> HttpResponse:
     published = Post.objects.published()
-    post = get_object_or_404(published.for_listing(), slug=slug)
+    try:
+        post = published.for_listing().get(slug=slug)
+    except Post.DoesNotExist:
+        # Not public: a private preview for staff who may see it in the admin, else a 404.
+        return previews.staff_preview(request, slug)
     if post.get_absolute_url() != request.path:
         # The post moved to another month (its date was edited): keep old links working.
         return redirect(post.get_absolute_url(), permanent=True)
@@ -173,6 +177,17 @@ def _neighbours(published: PostQuerySet, post: Post) -> tuple[Post | None, Post 
         .order_by("published_at", "pk")
     )
     return older.for_links().first(), newer.for_links().first()
+
+
+# Share links of a post's preview: private pages, never @public_page.
+@require_safe
+def preview(request: HttpRequest, token: str) -> HttpResponse:
+    return previews.shared_post_page(request, token)
+
+
+@require_safe
+def preview_card(request: HttpRequest, token: str) -> HttpResponse:
+    return previews.shared_card_page(request, token)
 
 
 @public_page

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -129,11 +130,38 @@ def test_publish_and_unpublish_signal_after_commit(django_capture_on_commit_call
         post_unpublished.receivers.clear()
 
 
-def test_scheduling_publishes_later() -> None:
+def test_scheduling_publishes_later(django_capture_on_commit_callbacks: Any) -> None:
     post = PostFactory.create(status=Status.DRAFT, published_at=None)
-    services.publish_post(post=post, at=timezone.now() + timedelta(hours=1))
+    heard: list[Post] = []
+    post_published.connect(lambda post, **_: heard.append(post), weak=False, dispatch_uid="t")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.publish_post(post=post, at=timezone.now() + timedelta(hours=1))
+        assert post.status == Status.SCHEDULED
+        assert not Post.objects.published().exists()
+        assert services.publish_due_posts() == []  # not yet
+        assert heard == []  # nothing is announced before the post is visible
+
+        Post.objects.filter(pk=post.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert [p.pk for p in services.publish_due_posts()] == [post.pk]
+        post.refresh_from_db()
+        assert post.status == Status.PUBLISHED
+        assert list(Post.objects.published()) == [post]
+        assert [p.pk for p in heard] == [post.pk]
+        assert services.publish_due_posts() == []  # published once
+    finally:
+        post_published.disconnect(dispatch_uid="t")
+
+
+def test_a_future_post_taken_back_is_a_draft_and_a_past_date_publishes_at_once() -> None:
+    post = PostFactory.create(status=Status.DRAFT, published_at=None)
+    services.publish_post(post=post, at=timezone.now() + timedelta(days=1))
+    services.unpublish_post(post=post)
+    assert post.status == Status.DRAFT
+    assert services.publish_due_posts() == []
+    services.publish_post(post=post, at=timezone.now() - timedelta(days=1))
     assert post.status == Status.PUBLISHED
-    assert not Post.objects.published().exists()
 
 
 def test_first_category_is_primary_and_bylines_keep_order() -> None:

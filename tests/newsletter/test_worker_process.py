@@ -6,9 +6,7 @@ a CSV import, `newsletter send`), so the worker processes share nothing with the
 
 from __future__ import annotations
 
-import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -18,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.newsletter.processes import answers, sign_up, wait_for
+from tests.newsletter.processes import Site, answers, sign_up, wait_for
 from tests.newsletter.smtp_sink import SmtpSink
 from tests.processes import free_port
 
@@ -32,53 +30,6 @@ Post.objects.create(
     status=Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=5),
 )
 """
-
-
-class Site:
-    """A throwaway installation: its own var directory, database and settings."""
-
-    def __init__(self, root: Path, sink: SmtpSink) -> None:
-        self.root = root
-        self.database = root / "site.sqlite3"
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "linernotes.config.settings",
-            "LINERNOTES_VAR_DIR": str(root),
-            "DATABASE_URL": f"sqlite:///{self.database}",
-            "LINERNOTES_SITE_URL": "https://blog.example.com",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(sink.port),
-            "LINERNOTES_NEWSLETTER_RATE": "25",
-            "LINERNOTES_NEWSLETTER_BATCH_SIZE": "10",
-            "LINERNOTES_NEWSLETTER_CLAIM_SECONDS": "2",
-            "LINERNOTES_NEWSLETTER_POLL_SECONDS": "1",
-        }
-
-    def run(self, *args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "linernotes.cli", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    def start_worker(self) -> subprocess.Popen[bytes]:
-        with (self.root / "worker.log").open("ab") as log:  # the child keeps its own copy
-            return subprocess.Popen(
-                [sys.executable, "-m", "linernotes.cli", "worker", "--interval", "0.2"],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def delivery_states(self) -> Counter[str]:
-        with sqlite3.connect(self.database) as db:
-            rows = db.execute("SELECT state, count(*) FROM newsletter_delivery GROUP BY state")
-            return Counter(dict(rows.fetchall()))
 
 
 @pytest.fixture

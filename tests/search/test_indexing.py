@@ -205,9 +205,7 @@ def test_rebuild_covers_every_published_post_and_nothing_else(
     Post.objects.filter(pk=mixed_posts["unpublished"].pk).update(status=Status.DRAFT)
     out = io.StringIO()
     call_command("search", "rebuild", stdout=out)
-    assert (
-        "Indexed 2 posts (1 public now, 1 scheduled for later); removed 1 stale" in out.getvalue()
-    )
+    assert "Indexed 2 posts (1 public now, 1 not yet); removed 1 stale" in out.getvalue()
     assert indexed_ids() == {mixed_posts["published"].pk, mixed_posts["scheduled"].pk}
     assert set(Post.objects.filter(status=Status.PUBLISHED).values_list("pk", flat=True)) == (
         indexed_ids()
@@ -219,7 +217,7 @@ def test_rebuild_dry_run_changes_nothing(mixed_posts: dict[str, Post]) -> None:
     out = io.StringIO()
     call_command("search", "rebuild", "--dry-run", stdout=out)
     assert out.getvalue().strip() == (
-        "Would index 3 posts (2 public now, 1 scheduled for later) and remove 0 stale entries."
+        "Would index 3 posts (2 public now, 1 not yet) and remove 0 stale entries."
     )
     assert indexed_ids() == set()
 

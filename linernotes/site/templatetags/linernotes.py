@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from linernotes.content.addresses import path_to
-from linernotes.content.models import Post
+from linernotes.content.models import Post, Status
 from linernotes.content.sanitise import safe_href as _safe_href
-from linernotes.site.placeholders import HEIGHT, WIDTH
+from linernotes.site.placeholders import DEFAULT_COLOUR, HEIGHT, WIDTH, placeholder_svg
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def hero_image(post: Post, *, eager: bool = False, decorative: bool = False) -> 
         src, width, height = post.hero_image.url, post.hero_image_width, post.hero_image_height
         alt = "" if decorative else post.hero_image_alt
     else:
-        src = path_to("site:placeholder", post.slug)
+        src = _placeholder_src(post)
         width, height, alt = WIDTH, HEIGHT, ""
     # An image whose size is unknown gets no dimensions rather than empty, invalid ones.
     size = format_html(' width="{}" height="{}"', width, height) if width and height else ""
@@ -35,6 +35,15 @@ def hero_image(post: Post, *, eager: bool = False, decorative: bool = False) -> 
     return format_html(
         '<img src="{}"{} alt="{}" decoding="async" {}>', src, size, alt, SafeString(loading)
     )
+
+
+def _placeholder_src(post: Post) -> str:
+    if post.status == Status.PUBLISHED:
+        return path_to("site:placeholder", post.slug)
+    # A preview of a post readers cannot see yet: its placeholder's address answers only for
+    # public posts, so the image travels inside the page (the CSP allows data: images).
+    colour = post.primary_category.colour if post.primary_category else DEFAULT_COLOUR
+    return "data:image/svg+xml," + quote(placeholder_svg(post.slug, colour), safe="=:/")
 
 
 @register.filter

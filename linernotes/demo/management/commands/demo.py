@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from linernotes.demo.loader import load_demo
+from linernotes.demo.staff import ensure_demo_staff
 from linernotes.newsletter.background import worker_process
 
 DEMO_USERNAME = "admin"
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         summary = load_demo()
         password = self._ensure_admin()
+        staff = ensure_demo_staff(self._password())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {summary.posts} posts, {summary.categories} categories, "
@@ -41,6 +43,8 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Admin: /admin/ as '{DEMO_USERNAME}'{password}")
+        for username, role, author in staff:
+            self.stdout.write(f"       or as '{username}' ({role}, writing as {author})")
         if not options["no_serve"]:
             address = f"{options['host']}:{options['port']}"
             # SIGTERM stops the server like Ctrl+C does, so the worker is stopped with it.
@@ -53,6 +57,9 @@ class Command(BaseCommand):
         user_model = get_user_model()
         if user_model.objects.filter(username=DEMO_USERNAME).exists():
             return " (existing account)."
-        password = os.environ.get(DEMO_PASSWORD_VARIABLE, "") or "liner-notes-demo"
+        password = self._password()
         user_model.objects.create_superuser(DEMO_USERNAME, "admin@example.com", password)
         return f" with password '{password}' (set {DEMO_PASSWORD_VARIABLE} to choose another)."
+
+    def _password(self) -> str:
+        return os.environ.get(DEMO_PASSWORD_VARIABLE, "") or "liner-notes-demo"

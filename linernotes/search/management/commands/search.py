@@ -32,7 +32,9 @@ class Command(BaseCommand):
             self._status()
             return
         summary = rebuild_index(dry_run=options["dry_run"])
-        counts = f"{summary.visible} public now, {summary.scheduled} scheduled for later"
+        counts = f"{summary.visible} public now, {summary.indexed - summary.visible} not yet"
+        if summary.scheduled:
+            counts += f"; {summary.scheduled} scheduled, indexed as they go live"
         if options["dry_run"]:
             self.stdout.write(
                 f"Would index {summary.indexed} posts ({counts}) "
