@@ -22,7 +22,7 @@ _WRITING = [
     "content.view_category",
     "content.view_author",
 ]
-_MANAGED_BY_EDITORS = ("post", "byline", "category", "categoryalias", "author", "page")
+_MANAGED_BY_EDITORS = ("post", "byline", "category", "categoryalias", "author", "page", "mediafile")
 
 # Each role: "app_label.codename" of every permission it has; Administrator has all of them.
 ROLES: dict[str, list[str]] = {

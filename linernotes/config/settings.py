@@ -42,6 +42,8 @@ LINERNOTES_WORDS_PER_MINUTE = env_int("LINERNOTES_WORDS_PER_MINUTE", 230)
 LINERNOTES_SERVE_MEDIA = env_bool("LINERNOTES_SERVE_MEDIA", True)
 LINERNOTES_MAX_BODY_BYTES = env_int("LINERNOTES_MAX_BODY_BYTES", 1_048_576)
 LINERNOTES_MAX_IMAGE_PIXELS = env_int("LINERNOTES_MAX_IMAGE_PIXELS", 40_000_000)
+# Largest file the media library accepts, in bytes (content/uploads.py).
+LINERNOTES_MAX_UPLOAD_BYTES = env_int("LINERNOTES_MAX_UPLOAD_BYTES", 10_485_760)
 # How long a share link of a post's preview works (content/previews.py).
 LINERNOTES_PREVIEW_LINK_DAYS = env_int("LINERNOTES_PREVIEW_LINK_DAYS", 7)
 # A form must reach the body's validator, which explains the limit, rather than be refused

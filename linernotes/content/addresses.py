@@ -17,6 +17,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 # nh3 serialises every attribute value in double quotes, so this finds all links and sources.
 _LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+# The candidate lists of pictures (content.responsive): "URL 800w, URL 1200w".
+_SRCSET_ATTRIBUTE = re.compile(r'(\ssrcset=")([^"]*)(")')
 
 
 def path_to(view_name: str, *args: Any) -> str:
@@ -58,4 +60,11 @@ def absolute_links(html: str, base_url: str) -> str:
         resolved = urljoin(base_url, unescape(match.group(2)))
         return f"{match.group(1)}{escape(resolved)}{match.group(3)}"
 
-    return _LINK_ATTRIBUTE.sub(resolve, html)
+    def resolve_candidates(match: re.Match[str]) -> str:
+        candidates = []
+        for candidate in unescape(match.group(2)).split(","):
+            url, _, descriptor = candidate.strip().partition(" ")
+            candidates.append(f"{urljoin(base_url, url)} {descriptor}".strip())
+        return f"{match.group(1)}{escape(', '.join(candidates))}{match.group(3)}"
+
+    return _SRCSET_ATTRIBUTE.sub(resolve_candidates, _LINK_ATTRIBUTE.sub(resolve, html))

@@ -15,10 +15,23 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 
 from linernotes.content import ownership, services
+from linernotes.content.admin_locking import SEEN_VERSION, VersionedPostForm
+from linernotes.content.admin_media import MediaFileAdmin, MediaLibraryEditorMixin
+from linernotes.content.admin_pending import PendingChangeAdminMixin, keeps_pending
 from linernotes.content.admin_previews import PreviewAdminMixin
 from linernotes.content.admin_revisions import RevisionAdminMixin
+from linernotes.content.admin_seo import SeoFieldsAdminMixin
 from linernotes.content.admin_writing import WritingScreenMixin
-from linernotes.content.models import Author, Byline, Category, CategoryAlias, Page, Post, Status
+from linernotes.content.models import (
+    Author,
+    Byline,
+    Category,
+    CategoryAlias,
+    MediaFile,
+    Page,
+    Post,
+    Status,
+)
 
 # Addresses typed without a scheme are taken as https, as browsers and Django 6 do.
 URL_FIELDS_ASSUME_HTTPS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
@@ -82,7 +95,15 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingScreenMixin, admin.ModelAdmin[Post]):
+class PostAdmin(
+    SeoFieldsAdminMixin,
+    PreviewAdminMixin,
+    PendingChangeAdminMixin,
+    RevisionAdminMixin,
+    MediaLibraryEditorMixin,
+    WritingScreenMixin,
+    admin.ModelAdmin[Post],
+):
     """Writers see and change their own posts; editors everyone's (see content.ownership)."""
 
     list_display = ["title", "status", "published_at", "primary_category", "featured"]
@@ -95,6 +116,7 @@ class PostAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingScreenMixin, admin
         # A blog has a few dozen categories: ticked in a list, not picked in a two-box widget.
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
     }
+    form = VersionedPostForm
     inlines = [BylineInline]
     actions = ["publish_selected", "unpublish_selected"]
 
@@ -103,7 +125,7 @@ class PostAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingScreenMixin, admin
 
     readonly_fields = ["word_count", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "summary"]}),
+        (None, {"fields": ["title", "slug", "body", "summary", SEEN_VERSION]}),
         ("Publishing", {"fields": ["status", "published_at", "featured", "updated_at"]}),
         ("Categories", {"fields": ["categories", "primary_category"]}),
         ("Hero image", {"fields": ["hero_image", "hero_image_alt"]}),
@@ -200,11 +222,16 @@ class PostAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingScreenMixin, admin
     ) -> None:
         # Status changes go through the services, which check the user's rights and tell
         # other parts of the site; a refusal (403) rolls the whole form back.
+        if keeps_pending(request, obj):
+            return  # kept aside in save_related, where the bylines are at hand
         services.save_post(post=obj, by=request.user)
 
     def save_related(
         self, request: HttpRequest, form: ModelForm[Post], formsets: Any, change: bool
     ) -> None:
+        if keeps_pending(request, form.instance):
+            self.keep_pending(request, form, formsets)
+            return
         super().save_related(request, form, formsets, change)
         post: Post = form.instance
         self._keep_writer_credited(request, post)
@@ -239,8 +266,13 @@ class PostAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingScreenMixin, admin
 
 
 @admin.register(Page)
-class PageAdmin(RevisionAdminMixin, WritingScreenMixin, admin.ModelAdmin[Page]):
+class PageAdmin(
+    RevisionAdminMixin, MediaLibraryEditorMixin, WritingScreenMixin, admin.ModelAdmin[Page]
+):
     list_display = ["title", "slug", "status", "show_in_navigation", "navigation_order"]
     list_editable = ["navigation_order", "show_in_navigation"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title", "body"]
+
+
+admin.site.register(MediaFile, MediaFileAdmin)

@@ -1,7 +1,10 @@
-"""The writing screen in the admin: the Markdown editor on the body, and its live preview.
+"""The writing screen in the admin: the Markdown editor on the body, its live preview, and
+autosave.
 
 The preview is rendered on the server by the same pipeline (render_markdown) and, through
-content.editing, the same templates as the published page; nothing is saved.
+content.editing, the same templates as the published page; nothing is saved. Autosave keeps
+what a writer typed in their autosave revision (content.revisions.autosave) every few
+seconds, without touching the post; reopening the post offers it back.
 """
 
 from __future__ import annotations
@@ -11,16 +14,35 @@ from typing import Any
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import URLPattern, path, reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
+from linernotes.content.admin_locking import saved_since_message
 from linernotes.content.editing import render_page
 from linernotes.content.editor import MarkdownEditor
+from linernotes.content.models import Post
+from linernotes.content.revisions import autosave, autosave_offer, discard_autosave
 from linernotes.content.validators import validate_body_size
 
 # What the preview takes from the form; everything else comes from the saved object.
 PREVIEWED_FIELDS = ("title", "slug", "summary", "body", "external_url")
+# What autosave keeps: the text being written.
+AUTOSAVED_FIELDS = ("title", "summary", "body")
+
+
+def _clock(moment: Any) -> str:
+    return f"{timezone.localtime(moment):%H:%M:%S}"
+
+
+def _conflict(obj: Any, seen_version: str) -> str:
+    """Why saving now would be refused: the post was saved by someone since it was opened."""
+    if not isinstance(obj, Post) or not seen_version.isdigit():
+        return ""
+    if int(seen_version) == obj.version:
+        return ""
+    return saved_since_message(obj)
 
 
 class WritingScreenMixin(admin.ModelAdmin[Any]):
@@ -34,12 +56,67 @@ class WritingScreenMixin(admin.ModelAdmin[Any]):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_urls(self) -> list[URLPattern]:
-        name = f"{self.opts.app_label}_{self.opts.model_name}_preview"
-        view = self.admin_site.admin_view(require_POST(self.preview_view))
-        return [path("preview/", view, name=name), *super().get_urls()]
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("preview/", wrap(require_POST(self.preview_view)), name=f"{prefix}_preview"),
+            path(
+                "<path:object_id>/autosave/",
+                wrap(require_http_methods(["GET", "POST"])(self.autosave_view)),
+                name=f"{prefix}_autosave",
+            ),
+            path(
+                "<path:object_id>/autosave/discard/",
+                wrap(require_POST(self.discard_autosave_view)),
+                name=f"{prefix}_autosave_discard",
+            ),
+            *super().get_urls(),
+        ]
 
     def _preview_url(self) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_preview")
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        body = form.base_fields.get("body")
+        if obj is not None and body is not None:
+            name = f"admin:{self.opts.app_label}_{self.opts.model_name}_autosave"
+            body.widget.attrs["data-autosave-url"] = reverse(name, args=[obj.pk])
+        return form
+
+    def autosave_view(self, request: HttpRequest, object_id: str) -> JsonResponse:
+        """POST: keep the typed text in the writer's autosave. GET: that autosave, if it is
+        newer than the last save (what a reopened form offers back)."""
+        obj = self._editable(request, object_id)
+        if request.method == "GET":
+            return JsonResponse(autosave_offer(obj, request.user))
+        data = {name: request.POST[name] for name in AUTOSAVED_FIELDS if name in request.POST}
+        try:
+            validate_body_size(str(data.get("body", "")))
+        except ValidationError as problem:
+            return JsonResponse({"error": " ".join(problem.messages)}, status=413)
+        revision = autosave(obj, by=request.user, data=data)
+        return JsonResponse(
+            {
+                "saved_at": _clock(revision.updated_at),
+                "conflict": _conflict(obj, request.POST.get("seen_version", "")),
+            }
+        )
+
+    def discard_autosave_view(self, request: HttpRequest, object_id: str) -> JsonResponse:
+        obj = self._editable(request, object_id)
+        discarded = discard_autosave(obj, request.user)
+        return JsonResponse({"discarded": discarded})
+
+    def _editable(self, request: HttpRequest, object_id: str) -> Any:
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
 
     def preview_view(self, request: HttpRequest) -> JsonResponse:
         """The page as it would be published, for the text in the editor, as JSON."""

@@ -31,4 +31,4 @@ class MarkdownEditor(forms.Textarea):
 
     class Media:
         css = {"all": [f"{EASYMDE}easymde.min.css", "content/editor.css"]}
-        js = [f"{EASYMDE}easymde.min.js", "content/editor.js"]
+        js = [f"{EASYMDE}easymde.min.js", "content/editor.js", "content/autosave.js"]

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Protocol
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml, unescapeAll
@@ -24,10 +25,24 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from linernotes.content.highlighting import render_code_block
+from linernotes.content.responsive import ResponsiveImage, wrap_img
 from linernotes.content.sanitise import is_reserved_id, sanitise_html
 from linernotes.content.text import count_words, extract_text
 
 ImageSizeResolver = Callable[[str], tuple[int, int] | None]
+
+
+class BodyImages(Protocol):
+    """What a resolver knows about all the images of one body, asked for at once."""
+
+    def size(self, src: str) -> tuple[int, int] | None: ...
+
+    def responsive(self, src: str) -> ResponsiveImage | None: ...
+
+
+# A resolver may also have ``for_sources(srcs) -> BodyImages``: it is then asked once per
+# render, with every image address of the body, instead of once per image.
+BatchImageResolver = Callable[[list[str]], BodyImages]
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,8 @@ class RenderedMarkdown:
 
 
 _IMAGE_SIZE_ENV_KEY = "linernotes_image_size"
+_BODY_IMAGES_ENV_KEY = "linernotes_body_images"
+_PICTURES_ENV_KEY = "linernotes_pictures"
 _TASK_MARKER_ENV_KEY = "linernotes_task_marker"
 # h1 is the post title in the site's layout, and deeper levels are too fine to link to.
 _ANCHOR_LEVELS = (2, 4)
@@ -199,20 +216,48 @@ def _render_fence(
     return render_code_block(token.content, unescapeAll(token.info).strip())
 
 
+def _look_up_images(state: StateCore) -> None:
+    # One question to the resolver for the whole body (a single query for a body of
+    # library images), rather than one per image.
+    batch: BatchImageResolver | None = getattr(
+        state.env.get(_IMAGE_SIZE_ENV_KEY), "for_sources", None
+    )
+    if batch is None:
+        return
+    srcs = [
+        src
+        for block in state.tokens
+        for token in block.children or ()
+        if token.type == "image" and isinstance(src := token.attrGet("src"), str)
+    ]
+    if srcs:
+        state.env[_BODY_IMAGES_ENV_KEY] = batch(srcs)
+
+
 def _render_image(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     token = tokens[idx]
     resolver: ImageSizeResolver | None = env.get(_IMAGE_SIZE_ENV_KEY)
+    images: BodyImages | None = env.get(_BODY_IMAGES_ENV_KEY)
     src = token.attrGet("src")
+    responsive = None
     if resolver is not None and isinstance(src, str):
-        size = resolver(src)
+        size = images.size(src) if images is not None else resolver(src)
         # Known dimensions let the browser reserve space and avoid layout shift.
         if size is not None and size[0] > 0 and size[1] > 0:
             token.attrSet("width", str(int(size[0])))
             token.attrSet("height", str(int(size[1])))
+        responsive = images.responsive(src) if images is not None else None
     token.attrSet("decoding", "async")
-    return self.image(tokens, idx, options, env)
+    html = self.image(tokens, idx, options, env)
+    if responsive is None:
+        return html
+    # The sanitiser allows no srcset or <picture> from authors; a marker holds the place and
+    # render_markdown puts the picture around the sanitised <img> afterwards.
+    pictures: list[ResponsiveImage] = env[_PICTURES_ENV_KEY]
+    pictures.append(responsive)
+    return f"{env[_TASK_MARKER_ENV_KEY]}p{len(pictures) - 1}:{html}"
 
 
 def _render_task_checkbox(
@@ -265,6 +310,7 @@ def _build_parser(*, max_nesting: int) -> MarkdownIt:
     md.core.ruler.push("raw_html_limit", _limit_raw_html)
     md.core.ruler.push("heading_anchors", _anchor_headings)
     md.core.ruler.push("cell_alignment", _align_cells_with_classes)
+    md.core.ruler.push("image_lookup", _look_up_images)
     # Front matter is metadata for the site, never part of the post body.
     md.add_render_rule("front_matter", _render_nothing)
     md.add_render_rule("fence", _render_fence)
@@ -287,8 +333,15 @@ def render_markdown(
     Front matter is skipped. Raw HTML is parsed and then reduced to the sanitiser's allow-list.
     """
     marker = secrets.token_hex(16)
-    env: EnvType = {_IMAGE_SIZE_ENV_KEY: image_size, _TASK_MARKER_ENV_KEY: marker}
+    pictures: list[ResponsiveImage] = []
+    env: EnvType = {
+        _IMAGE_SIZE_ENV_KEY: image_size,
+        _TASK_MARKER_ENV_KEY: marker,
+        _PICTURES_ENV_KEY: pictures,
+    }
     html = sanitise_html(_MARKDOWN.render(source, env))
+    if pictures:
+        html = _insert_pictures(html, marker, pictures)
     for checked, checkbox in _TASK_CHECKBOXES.items():
         # Only where the marker is text right inside a label: an element that keeps markup as
         # text (such as <xmp>) may have swallowed the list, and shows what was written there.
@@ -296,3 +349,17 @@ def render_markdown(
         html = html.replace(f"{marker}{int(checked)}", "[x]" if checked else "[ ]")
     text = extract_text(html)
     return RenderedMarkdown(html=html, text=text, word_count=count_words(text))
+
+
+# Attributes as nh3 writes them: double-quoted values, in which ">" may appear but '"' not.
+_SERIALISED_ATTRIBUTES = r'(?:\s+[a-z-]+(?:="[^"]*")?)*'
+
+
+def _insert_pictures(html: str, marker: str, pictures: list[ResponsiveImage]) -> str:
+    # Only where the marker is right before the <img> it was put beside; anywhere else (an
+    # element that keeps markup as text swallowed it) it is simply removed.
+    def picture(match: re.Match[str]) -> str:
+        return wrap_img(match.group(2), pictures[int(match.group(1))])
+
+    html = re.sub(rf"{marker}p([0-9]+):(<img{_SERIALISED_ATTRIBUTES}>)", picture, html)
+    return re.sub(rf"{marker}p[0-9]+:", "", html)

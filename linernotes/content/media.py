@@ -1,4 +1,5 @@
-"""Uploaded images: their size read from the file's header, and the upper limit on pixels.
+"""Uploaded images: their size read from the file's header, the upper limit on pixels, and
+the renderer's hook that finds the media-library files (and their renditions) a body shows.
 
 Pillow's ``Image.open`` is lazy: it reads the header and decodes no pixels, so a size costs
 the same for a huge image as for a small one. A decompression bomb (a small file that decodes
@@ -11,12 +12,17 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import unquote
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from PIL import Image, UnidentifiedImageError
+
+from linernotes.content.pictures import POST_SIZES, responsive_image
+from linernotes.content.renditions import RenditionSet
+from linernotes.content.responsive import ResponsiveImage
 
 
 def header_size(file: Path | IO[bytes]) -> tuple[int, int] | None:
@@ -35,7 +41,7 @@ def header_size(file: Path | IO[bytes]) -> tuple[int, int] | None:
             return None
 
 
-def media_image_size(src: str) -> tuple[int, int] | None:
+def _media_image_size(src: str) -> tuple[int, int] | None:
     """Width and height of an image under MEDIA_URL, when the file is there and readable."""
     if not src.startswith(settings.MEDIA_URL):
         return None
@@ -45,6 +51,49 @@ def media_image_size(src: str) -> tuple[int, int] | None:
     if root not in path.parents or not path.is_file():
         return None
     return _image_size(path, path.stat().st_mtime_ns)
+
+
+class _MediaImages:
+    """The renderer's image hook: sizes of files under MEDIA_URL, and for a whole body at
+    once (``for_sources``) the media-library files among its images, with their renditions,
+    read in one query."""
+
+    def __call__(self, src: str) -> tuple[int, int] | None:
+        return _media_image_size(src)
+
+    def for_sources(self, srcs: list[str]) -> _LibraryImages:
+        # Imported here: the media library's model is built on this module's field.
+        from linernotes.content.media_models import MediaFile
+
+        names = {_media_name(src) for src in srcs} - {""}
+        rows = MediaFile.objects.filter(file__in=names).only(
+            "file", "width", "height", "renditions"
+        )
+        return _LibraryImages({str(row.file.name): row for row in rows} if names else {})
+
+
+class _LibraryImages:
+    def __init__(self, rows: dict[str, Any]) -> None:
+        self.rows = rows
+
+    def size(self, src: str) -> tuple[int, int] | None:
+        row = self.rows.get(_media_name(src))
+        return (row.width, row.height) if row is not None else _media_image_size(src)
+
+    def responsive(self, src: str) -> ResponsiveImage | None:
+        row = self.rows.get(_media_name(src))
+        found = RenditionSet.from_json(row.renditions) if row is not None else None
+        return responsive_image(found, original_url=src, sizes=POST_SIZES) if found else None
+
+
+def _media_name(src: str) -> str:
+    """The storage name of a file under MEDIA_URL ("" for other addresses)."""
+    if not src.startswith(settings.MEDIA_URL):
+        return ""
+    return unquote(src.removeprefix(settings.MEDIA_URL).split("?", 1)[0].split("#", 1)[0])
+
+
+media_image_size = _MediaImages()
 
 
 @lru_cache(maxsize=512)

@@ -273,6 +273,8 @@ class Post(models.Model):
         self.hero_image_alt = clean_title(self.hero_image_alt)
         self.summary = self.summary.strip()
         self.render()
+        if self.pk is not None and "update_fields" not in kwargs:
+            self.version += 1  # every whole save is a new version (see admin_locking.py)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -397,4 +399,5 @@ class Page(models.Model):
         self.body_html = render_markdown(self.body, image_size=media_image_size).html
 
 
+from linernotes.content.media_models import MediaFile as MediaFile  # noqa: E402
 from linernotes.content.revision_models import Revision as Revision  # noqa: E402

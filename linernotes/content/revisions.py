@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from linernotes.content.models import Author, Category, Page, Post, Status
@@ -174,6 +175,31 @@ def autosave(obj_or_id: Content | int, *, by: User, data: Mapping[str, Any]) -> 
     obj = Post.objects.get(pk=obj_or_id) if isinstance(obj_or_id, int) else obj_or_id
     check_may_edit(by, obj)
     return _keep_aside(obj, by=by, data=data, kind=RevisionKind.AUTOSAVE)
+
+
+def autosave_offer(obj: Content, user: User) -> dict[str, Any]:
+    """``user``'s autosave of ``obj`` if it is newer than the last save, for a reopened form
+    to offer back; empty if there is none."""
+    latest = revisions_of(obj).first()
+    if latest is None or latest.kind != RevisionKind.AUTOSAVE or latest.by_id != user.pk:
+        return {}
+    if latest.updated_at <= obj.updated_at:
+        return {}
+    text_fields = POST_TEXT if isinstance(obj, Post) else PAGE_TEXT
+    return {
+        "saved_at": timezone.localtime(latest.updated_at).isoformat(),
+        "fields": {name: getattr(latest, name) for name in text_fields},
+    }
+
+
+@transaction.atomic
+def discard_autosave(obj: Content, user: User) -> bool:
+    """Throw away ``user``'s autosave of ``obj`` (the writer chose the saved version)."""
+    latest = revisions_of(obj).first()
+    if latest is None or latest.kind != RevisionKind.AUTOSAVE or latest.by_id != user.pk:
+        return False
+    latest.delete()
+    return True
 
 
 @transaction.atomic

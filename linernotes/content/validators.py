@@ -1,4 +1,4 @@
-"""Validators for what editors write: body sizes and the addresses pages may take."""
+"""Validators for what editors write: body sizes, the addresses pages may take, web addresses."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
+
+from linernotes.content.sanitise import WEB_SCHEMES
 
 
 def validate_body_size(value: str) -> None:
@@ -65,3 +68,15 @@ def validate_page_slug(value: str) -> None:
             code="slug_in_use",
             params={"slug": value},
         )
+
+
+_web_address = URLValidator(
+    schemes=sorted(WEB_SCHEMES),
+    message="Enter a web address that starts with http:// or https://.",
+    code="not_a_web_address",
+)
+
+
+def validate_web_address(value: str) -> None:
+    """Refuse anything but an http or https address (no javascript:, data:, ftp: or mailto:)."""
+    _web_address(value)

@@ -32,6 +32,7 @@ from pygments.formatters import HtmlFormatter
 from linernotes.content.addresses import absolute_links, absolute_url
 from linernotes.content.highlighting import CSS_CLASS, LIGHT_STYLE
 from linernotes.content.models import Post
+from linernotes.content.pictures import closest_rendition
 from linernotes.newsletter import links
 from linernotes.newsletter.models import Delivery, Subscriber
 
@@ -99,10 +100,32 @@ def _render_post(post_id: int, updated_at: datetime) -> RenderedEmail:
         "full": full,
         "body_html": body_html,
         "body_text": html_to_text(body_html) if full else post.excerpt,
-        "hero_url": absolute_url(post.hero_image.url) if post.hero_image else "",
+        **_hero(post),
         "external_host": urlsplit(post.external_url).hostname or "",
     }
     return _render("post", post.title, context)
+
+
+# Mail clients show the hero image at most this wide; they know no WebP or AVIF.
+EMAIL_IMAGE_WIDTH = 800
+
+
+def _hero(post: Post) -> dict[str, Any]:
+    """The hero image of a post's email: its 800-wide JPEG or PNG rendition once made."""
+    if not post.hero_image:
+        return {"hero_url": ""}
+    rendition = closest_rendition(post.hero_image, EMAIL_IMAGE_WIDTH)
+    if rendition is not None:
+        return {
+            "hero_url": absolute_url(rendition.url),
+            "hero_width": rendition.width,
+            "hero_height": rendition.height,
+        }
+    return {
+        "hero_url": absolute_url(post.hero_image.url),
+        "hero_width": post.hero_image_width,
+        "hero_height": post.hero_image_height,
+    }
 
 
 def render_digest(posts: Sequence[Post]) -> RenderedEmail:

@@ -17,7 +17,7 @@ from django.conf import settings
 from linernotes.content.addresses import absolute_links, absolute_url, path_to
 from linernotes.content.models import Author, Category, Post, PostQuerySet
 from linernotes.content.sanitise import safe_href
-from linernotes.seo.identity import post_image
+from linernotes.seo.identity import listed_image_url
 
 
 class FeedKind(StrEnum):
@@ -131,7 +131,7 @@ def _entry(post: Post) -> FeedEntry:
         summary=post.excerpt,
         summary_html=summary_html,
         content_html=content_html,
-        image_url=post_image(post).url,
+        image_url=listed_image_url(post),
     )
 
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from linernotes.content.addresses import absolute_url, path_to
+from linernotes.content.media import media_image_size
 from linernotes.content.models import Post
+from linernotes.content.pictures import closest_rendition, social_card
 from linernotes.seo.images import LOGO_SIZE, SOCIAL_HEIGHT, SOCIAL_WIDTH
 
 
@@ -45,7 +47,17 @@ def default_image() -> SocialImage:
 
 
 def post_image(post: Post) -> SocialImage:
-    """The hero image, or else a PNG of the post's placeholder pattern (previews refuse SVG)."""
+    """The 1200x630 crop of the social image, else of the hero image; until the crops are
+    made, the original images; else a PNG of the post's placeholder pattern (previews refuse
+    SVG)."""
+    social_alt = post.social_image_alt or post.hero_image_alt or post.title
+    for file, alt in ((post.social_image, social_alt), (post.hero_image, post.hero_image_alt)):
+        card = social_card(file)
+        if card is not None:
+            return SocialImage(absolute_url(card.url), card.width, card.height, alt)
+    social_size = media_image_size(post.social_image.url) if post.social_image else None
+    if social_size is not None:
+        return SocialImage(absolute_url(post.social_image.url), *social_size, social_alt)
     if post.hero_image and post.hero_image_width and post.hero_image_height:
         return SocialImage(
             absolute_url(post.hero_image.url),
@@ -59,3 +71,14 @@ def post_image(post: Post) -> SocialImage:
         SOCIAL_HEIGHT,
         f"An abstract pattern standing in for a picture for “{post.title}”",
     )
+
+
+# Feeds and emails show a post's picture at about this width.
+LISTED_IMAGE_WIDTH = 800
+
+
+def listed_image_url(post: Post) -> str:
+    """The hero image about 800 pixels wide, in JPEG or PNG (which every feed reader and mail
+    client shows), for feeds; the post's preview image until that rendition is made."""
+    rendition = closest_rendition(post.hero_image, LISTED_IMAGE_WIDTH)
+    return absolute_url(rendition.url) if rendition is not None else post_image(post).url

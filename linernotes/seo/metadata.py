@@ -8,7 +8,6 @@ templates show, and this reads the same objects.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -21,6 +20,14 @@ from django.utils.translation import to_locale
 
 from linernotes.content.addresses import absolute_url, path_to
 from linernotes.content.models import Author, Category, Page, Post
+from linernotes.content.seo_fields import (
+    DESCRIPTION_LENGTH,
+    canonical_address,
+    compose_title,
+    search_description,
+    search_title,
+    social_title,
+)
 from linernotes.content.text import cut_at_word
 from linernotes.search.service import SearchOutcome
 from linernotes.seo.feed_content import (
@@ -33,7 +40,6 @@ from linernotes.seo.feed_content import (
 from linernotes.seo.identity import SocialImage, default_image, post_image
 from linernotes.site.listing import Listing
 
-DESCRIPTION_LENGTH = 200
 INDEX_ROBOTS = "index, follow, max-image-preview:large, max-snippet:-1, max-video-preview:-1"
 NOINDEX_ROBOTS = "noindex, follow"
 FEED_TYPES = {
@@ -82,11 +88,18 @@ class PageMetadata:
     author: Author | None = None
     page: Page | None = None
     listed_posts: list[Post] = field(default_factory=list)
+    # The title of social cards (og:title, twitter:title); the headline unless given.
+    card_title: str = ""
+    # The address named as the original when the page is a copy (a post's canonical URL).
+    original_url: str = ""
+
+    def __post_init__(self) -> None:
+        self.card_title = self.card_title or self.headline
 
     @property
     def canonical(self) -> str | None:
         # A page that asks not to be indexed names no preferred address for the index.
-        return self.url if self.indexable else None
+        return (self.original_url or self.url) if self.indexable else None
 
     @property
     def robots(self) -> str:
@@ -110,17 +123,6 @@ class PageMetadata:
     @property
     def language(self) -> str:
         return self.locale.replace("_", "-")
-
-
-def compose_title(*parts: str) -> str:
-    """``Part · Part · Site``, without ever naming the site twice."""
-    site = settings.LINERNOTES_SITE_NAME
-    kept = [part for part in parts if part]
-    # As a whole name: a site called "Dev" still ends the title "DevOps tips".
-    named = re.compile(rf"(?<!\w){re.escape(site)}(?!\w)", re.IGNORECASE)
-    if not named.search(" · ".join(kept)):
-        kept.append(site)
-    return " · ".join(kept)
 
 
 def describe_page(context: Context) -> PageMetadata:
@@ -177,10 +179,13 @@ def _post_metadata(post: Post) -> PageMetadata:
     return PageMetadata(
         kind=PageKind.POST,
         headline=post.title,
-        title=compose_title(post.title),
-        description=cut_at_word(post.excerpt, DESCRIPTION_LENGTH)
-        or settings.LINERNOTES_SITE_TAGLINE,
+        # The editor's meta title and description when set (content.seo_fields has the rule).
+        title=search_title(post),
+        card_title=social_title(post),
+        description=search_description(post),
         url=url,
+        # rel=canonical names the original; og:url stays here, where a shared card leads.
+        original_url=canonical_address(post),
         indexable=not post.noindex,
         image=post_image(post),
         breadcrumbs=[*crumbs, Crumb(post.title, url)],

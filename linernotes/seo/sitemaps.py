@@ -1,7 +1,8 @@
 """Sitemap sections: posts, categories, authors and pages, each address with its lastmod.
 
 Only what readers may see and what search engines should index is listed: published posts
-that live here (link posts point elsewhere) and are not marked noindex, categories and authors
+that live here (link posts point elsewhere, and a post whose canonical URL is on another site
+is that site's page to index) and are not marked noindex, categories and authors
 with published posts, the home page and published static pages that are not marked noindex.
 Paginated and search pages are left out.
 """
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 
 from linernotes.content.models import Author, Category, Page, Post, PostQuerySet
@@ -35,8 +36,23 @@ class SiteSitemap(Sitemap[Any]):
         return urlsplit(settings.LINERNOTES_SITE_URL).netloc
 
 
+def _canonical_elsewhere() -> Q:
+    """Posts whose canonical URL is a web address on another host than LINERNOTES_SITE_URL's."""
+    host = urlsplit(settings.LINERNOTES_SITE_URL).netloc
+    web = Q(canonical_url__istartswith="http://") | Q(canonical_url__istartswith="https://")
+    here = Q()
+    for scheme in ("http", "https"):
+        here |= Q(canonical_url__iexact=f"{scheme}://{host}")
+        here |= Q(canonical_url__istartswith=f"{scheme}://{host}/")
+    return web & ~here
+
+
 def _indexable_posts() -> PostQuerySet:
-    return Post.objects.published().filter(external_url="", noindex=False)
+    return (
+        Post.objects.published()
+        .filter(external_url="", noindex=False)
+        .exclude(_canonical_elsewhere())
+    )
 
 
 class PostSitemap(SiteSitemap):

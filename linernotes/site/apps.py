@@ -10,6 +10,7 @@ class SiteConfig(AppConfig):
     def ready(self) -> None:
         # Registers the settings checks with Django's check framework.
         from linernotes.config import checks  # noqa: F401
+        from linernotes.content.media_library import renditions_made
         from linernotes.content.models import Author, Byline, Category, CategoryAlias, Page, Post
         from linernotes.site import editor_preview
         from linernotes.site.freshness import content_changed
@@ -25,5 +26,7 @@ class SiteConfig(AppConfig):
         m2m_changed.connect(
             content_changed, sender=Post.categories.through, dispatch_uid="site-post-categories"
         )
+        # Pages list an image's renditions once they are made.
+        renditions_made.connect(content_changed, dispatch_uid="site-renditions-made")
         register_parts()
         editor_preview.register()

@@ -121,3 +121,25 @@ def test_the_demo_has_one_account_of_each_writing_role_who_can_do_their_job(
     waiting = Post.objects.get(status=Status.REVIEW)
     assert waiting.bylines.get().author.user == User.objects.get(username="contributor")
     assert editable_posts(User.objects.get(username="author")).exists()  # posts of their own
+
+
+def test_posts_list_shows_scheduled_posts_as_scheduled() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from linernotes.content import services
+    from tests.factories import PostFactory
+
+    later = PostFactory.create(status=Status.DRAFT, published_at=None, title="Later")
+    services.publish_post(post=later, at=timezone.now() + timedelta(days=2))
+    PostFactory.create(title="Out now")
+    out = io.StringIO()
+    call_command("posts", "list", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Scheduled for ")
+    assert lines[0].endswith("\tLater")
+    assert lines[1].startswith("Published on ")
+    out = io.StringIO()
+    call_command("posts", "list", "--status", "review", stdout=out)
+    assert out.getvalue() == "There are no in review posts.\n"

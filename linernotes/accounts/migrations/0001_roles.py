@@ -1,18 +1,9 @@
 """The four staff roles as groups (linernotes.accounts.roles)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from linernotes.accounts.roles import ROLE_NAMES, sync_roles
-
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally made after all migrations have run; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from linernotes.accounts.migrations._sync import create_roles
+from linernotes.accounts.roles import ROLE_NAMES
 
 
 def remove_roles(apps, schema_editor):

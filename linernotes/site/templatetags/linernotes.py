@@ -1,4 +1,4 @@
-"""Template helpers for the theme: hero images, and links taken from URL fields."""
+"""Template helpers for the theme: hero images and avatars, and links taken from URL fields."""
 
 from __future__ import annotations
 
@@ -8,33 +8,63 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from linernotes.content import pictures
 from linernotes.content.addresses import path_to
-from linernotes.content.models import Post, Status
+from linernotes.content.models import Author, Post, Status
+from linernotes.content.responsive import wrap_img
 from linernotes.content.sanitise import safe_href as _safe_href
 from linernotes.site.placeholders import DEFAULT_COLOUR, HEIGHT, WIDTH, placeholder_svg
 
 register = template.Library()
 
+# Where a hero image is shown -> how wide it is there.
+HERO_SIZES = {
+    "card": pictures.CARD_SIZES,
+    "featured": pictures.FEATURED_SIZES,
+    "post": pictures.POST_SIZES,
+}
+
 
 @register.simple_tag
-def hero_image(post: Post, *, eager: bool = False, decorative: bool = False) -> SafeString:
-    """The post's hero image (or its placeholder) with dimensions and loading hints.
+def hero_image(
+    post: Post, *, eager: bool = False, decorative: bool = False, layout: str = "card"
+) -> SafeString:
+    """The post's hero image (or its placeholder) with dimensions and loading hints, and its
+    renditions (srcset, and a <picture> of newer formats) once they are made.
 
     Only the first image a reader sees is loaded eagerly and with high priority; the rest
-    wait until they are near the viewport.
+    wait until they are near the viewport. ``layout`` (card, featured, post) is where it is
+    shown, which tells the browser how wide it will be.
     """
+    responsive = None
     if post.hero_image:
         src, width, height = post.hero_image.url, post.hero_image_width, post.hero_image_height
         alt = "" if decorative else post.hero_image_alt
+        responsive = pictures.field_image(post.hero_image, sizes=HERO_SIZES[layout])
     else:
         src = _placeholder_src(post)
         width, height, alt = WIDTH, HEIGHT, ""
     # An image whose size is unknown gets no dimensions rather than empty, invalid ones.
     size = format_html(' width="{}" height="{}"', width, height) if width and height else ""
     loading = 'fetchpriority="high"' if eager else 'loading="lazy"'
-    return format_html(
+    img = format_html(
         '<img src="{}"{} alt="{}" decoding="async" {}>', src, size, alt, SafeString(loading)
     )
+    return SafeString(wrap_img(img, responsive)) if responsive else img
+
+
+@register.simple_tag
+def avatar_image(author: Author, *, css_class: str = "author-card__avatar") -> SafeString:
+    """The author's avatar at 96x96 (the theme crops it to a circle), with its renditions."""
+    if not author.avatar:
+        return SafeString("")
+    img = format_html(
+        '<img class="{}" src="{}" width="96" height="96" alt="">',
+        css_class,
+        author.avatar.url,
+    )
+    responsive = pictures.field_image(author.avatar, sizes=pictures.AVATAR_SIZES)
+    return SafeString(wrap_img(img, responsive)) if responsive else img
 
 
 def _placeholder_src(post: Post) -> str:

@@ -25,6 +25,7 @@
     "|",
     ["link", "Link", "Link"],
     ["image", "Image", "Image"],
+    ["media-library", "Pick from the media library", "Library"],
     ["table", "Table", "Table"],
     "|",
     ["side-by-side", "Preview beside the text", "Preview"],
@@ -57,12 +58,35 @@
       "ordered-list": EasyMDE.toggleOrderedList,
       link: EasyMDE.drawLink,
       image: EasyMDE.drawImage,
+      "media-library": pickFromLibrary,
       table: EasyMDE.drawTable,
       "side-by-side": EasyMDE.toggleSideBySide,
       fullscreen: EasyMDE.toggleFullScreen,
       guide: "https://commonmark.org/help/",
     };
     return actions[name];
+  }
+
+  // Images: pasted or dropped ones are uploaded to the media library, and "Library" picks
+  // one; editor_images.js does both. Without it, or for someone who may not upload (no
+  // upload address on the textarea), the editor is as it was and "Library" is left out.
+  function imagesFor(textarea) {
+    return window.LinerNotesImages && textarea.dataset.mediaUploadUrl
+      ? window.LinerNotesImages
+      : null;
+  }
+
+  function withImages(textarea, options) {
+    var images = imagesFor(textarea);
+    if (images) return images.editorOptions(textarea, options);
+    options.toolbar = options.toolbar.filter(function (button) {
+      return button.name !== "media-library";
+    });
+    return options;
+  }
+
+  function pickFromLibrary(editor) {
+    if (imagesFor(editor.element)) window.LinerNotesImages.pick(editor);
   }
 
   function csrfToken(form) {
@@ -182,7 +206,7 @@
     var label = document.querySelector("label[for='" + textarea.id + "']");
     var status = null;
     var previewer = null;
-    var editor = new EasyMDE({
+    var editor = new EasyMDE(withImages(textarea, {
       element: textarea,
       autoDownloadFontAwesome: false,
       spellChecker: false,
@@ -193,6 +217,11 @@
       tabSize: 4,
       minHeight: "28rem",
       sideBySideFullscreen: false,
+      // A post not saved yet has no revisions: its text is kept in the browser until the
+      // form is sent (saved posts autosave to the server, autosave.js).
+      autosave: textarea.dataset.autosaveUrl
+        ? undefined
+        : { enabled: true, uniqueId: "linernotes" + window.location.pathname, delay: 3000 },
       toolbar: toolbar(),
       status: [
         { className: "word-count", defaultValue: function (el) { el.textContent = ""; } },
@@ -201,11 +230,12 @@
           className: "preview-state",
           defaultValue: function (el) { el.setAttribute("aria-live", "polite"); },
         },
+        { className: "autosave-state", defaultValue: function (el) { el.textContent = ""; } },
       ],
       previewRender: function (text, pane) {
         return previewer ? previewer.schedule(text, pane) : "";
       },
-    });
+    }));
     status = new Status(editor);
     previewer = new Previewer(textarea, status);
     var codemirror = editor.codemirror;
