@@ -89,3 +89,24 @@ def page(browser: Browser) -> Iterator[Page]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+def sign_in(page: Page, demo_url: str, username: str) -> None:
+    page.goto(demo_url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "liner-notes-demo")
+    page.click("input[type=submit]")
+    page.wait_for_url(demo_url + "/admin/")
+
+
+@pytest.fixture
+def writer(browser: Browser, demo_url: str) -> Iterator[Page]:
+    """The demo's author, signed in, on a page that records policy violations."""
+    from tests.browser.test_security_policy import RECORD_VIOLATIONS
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    sign_in(page, demo_url, "author")
+    yield page
+    context.close()

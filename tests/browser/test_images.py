@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.test_security_policy import RECORD_VIOLATIONS, violations
-from tests.browser.test_writing import sign_in
+from tests.browser.test_security_policy import violations
 
 pytestmark = pytest.mark.browser
 
@@ -36,16 +34,6 @@ async ([width, height, colour]) => {
   );
 }
 """
-
-
-@pytest.fixture
-def writer(browser: Browser, demo_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    sign_in(page, demo_url, "author")
-    yield page
-    context.close()
 
 
 def axe_problems(page: Page, selector: str) -> list[str]:

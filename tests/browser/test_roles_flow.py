@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.test_writing import sign_in
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.conftest import sign_in
 from tests.browser.test_security_policy import RECORD_VIOLATIONS, violations
-from tests.browser.test_writing import sign_in
 
 pytestmark = pytest.mark.browser
 

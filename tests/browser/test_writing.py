@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from linernotes.content.markdown import render_markdown
-from tests.browser.test_security_policy import RECORD_VIOLATIONS, violations
+from tests.browser.conftest import sign_in
+from tests.browser.test_security_policy import violations
 
 pytestmark = pytest.mark.browser
 
@@ -23,24 +22,6 @@ BODY_LINES = [
     "    return release.previous",
     "```",
 ]
-
-
-def sign_in(page: Page, demo_url: str, username: str) -> None:
-    page.goto(demo_url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "liner-notes-demo")
-    page.click("input[type=submit]")
-    page.wait_for_url(demo_url + "/admin/")
-
-
-@pytest.fixture
-def writer(browser: Browser, demo_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    sign_in(page, demo_url, "author")
-    yield page
-    context.close()
 
 
 def type_body(page: Page, lines: list[str]) -> None:

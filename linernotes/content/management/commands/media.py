@@ -74,17 +74,17 @@ class Command(BaseCommand):
             self.stdout.write("Nothing to do: no images have been uploaded.")
             return
         # Checked up front, so the progress bar counts only the images that need work.
-        todo = names if force else [name for name in names if not renditions.is_complete(name)]
-        if not todo:
+        missing = names if force else [name for name in names if not renditions.is_complete(name)]
+        if not missing:
             self.stdout.write(f"Nothing to do: all {len(names)} images have their renditions.")
             return
         if dry_run:
-            self.stdout.write(f"Would make renditions of {len(todo)} of {len(names)} images:")
-            for name in todo:
+            self.stdout.write(f"Would make renditions of {len(missing)} of {len(names)} images:")
+            for name in missing:
                 self.stdout.write(f"  {name}")
             self.stdout.write("Nothing was changed (--dry-run).")
             return
-        tally = self._build(todo, force=force)
+        tally = self._build(missing, force=force)
         self._report(tally, total=len(names))
 
     def _build(self, names: list[str], *, force: bool) -> _Tally:
