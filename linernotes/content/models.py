@@ -272,6 +272,10 @@ class Post(models.Model):
         self.title = clean_title(self.title)
         self.hero_image_alt = clean_title(self.hero_image_alt)
         self.summary = self.summary.strip()
+        if self.published_at is not None:
+            # Pages and feeds state times to the second: HTML's datetime attribute allows at
+            # most three fractional digits, and no reader needs more.
+            self.published_at = self.published_at.replace(microsecond=0)
         self.render()
         if self.pk is not None and "update_fields" not in kwargs:
             self.version += 1  # every whole save is a new version (see admin_locking.py)
@@ -321,7 +325,7 @@ class Post(models.Model):
                 {"hero_image_alt": "Alt text is plain text: remove the Markdown image syntax."}
             )
         if self.status in DATED_STATUSES and self.published_at is None:
-            self.published_at = timezone.now()
+            self.published_at = timezone.now().replace(microsecond=0)
 
     def render(self) -> None:
         """Render the Markdown body once, on write; readers are served the stored result."""

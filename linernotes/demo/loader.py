@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from linernotes.content import services
 from linernotes.content.models import Author, Category, CategoryAlias, Page, Post, Status
+from linernotes.content.revisions import record_revision
 
 DEMO_DIR = Path(__file__).resolve().parent
 SEED_FILE = DEMO_DIR / "fixtures" / "seed_posts.json"
@@ -129,6 +130,8 @@ def _load_post(
         services.publish_post(post=post, at=when)
     services.set_post_categories(post=post, categories=[categories[name] for name in names])
     services.set_post_bylines(post=post, credits=_credits(people))
+    # Its history starts with the loaded version (nothing is recorded when it is unchanged).
+    record_revision(post, by=None)
 
 
 def _load_seed_post(entry: dict[str, Any], categories: dict[str, Category]) -> None:
@@ -160,7 +163,7 @@ def _load_markdown_post(path: Path, categories: dict[str, Category]) -> None:
 
 def _load_page(path: Path) -> None:
     meta, body = split_front_matter(path.read_text(encoding="utf-8"), path)
-    Page.objects.update_or_create(
+    page, _ = Page.objects.update_or_create(
         slug=meta["slug"],
         defaults={
             "title": meta["title"],
@@ -170,3 +173,4 @@ def _load_page(path: Path) -> None:
             "navigation_order": meta.get("nav_order", 0),
         },
     )
+    record_revision(page, by=None)

@@ -18,7 +18,7 @@ UNNAMED = "untitled"
 def render_post(request: HttpRequest, post: Post) -> str:
     post.slug = post.slug or slugify(post.title) or UNNAMED
     # Dated as if it were published now, as it would be by "Publish".
-    now = timezone.now()
+    now = timezone.now().replace(microsecond=0)  # HTML's datetime allows 3 digits at most
     post.published_at = post.published_at or now
     post.created_at, post.updated_at = post.created_at or now, post.updated_at or now
     if post.pk is None:

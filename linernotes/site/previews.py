@@ -127,7 +127,7 @@ def _dated(post: Post) -> Post:
     """A post without a publication time is shown as if published now, as it would be: the
     templates, and the page's metadata, all expect a date."""
     if post.published_at is None:
-        post.published_at = timezone.now()
+        post.published_at = timezone.now().replace(microsecond=0)
     return post
 
 

@@ -13,6 +13,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -202,6 +203,14 @@ def placeholder_image(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(Post.objects.published().select_related("primary_category"), slug=slug)
     colour = post.primary_category.colour if post.primary_category else DEFAULT_COLOUR
     return HttpResponse(placeholder_svg(post.slug, colour), content_type="image/svg+xml")
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever a page names (the admin names
+    none): point them at the theme's icon. Not permanent, as its hashed address changes."""
+    return redirect(static("linernotes/favicon.svg"))
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -86,7 +86,7 @@ def test_distraction_free_mode_and_narrow_screens_stack_the_preview(
         assert text_box is not None
         assert preview_box is not None
         assert preview_box["y"] >= text_box["y"] + text_box["height"] - 1
-        page.get_by_role("button", name="Distraction-free writing").click()
+        page.get_by_role("button", name="Focus: distraction-free writing").click()
         expect(page.locator(".EasyMDEContainer .CodeMirror-fullscreen")).to_be_visible()
     finally:
         context.close()

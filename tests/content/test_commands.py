@@ -60,6 +60,19 @@ def test_loading_the_demo_again_leaves_unchanged_posts_alone() -> None:
     assert dict(Post.objects.values_list("slug", "updated_at")) == before
 
 
+def test_demo_posts_and_pages_start_their_history_once() -> None:
+    from linernotes.content.models import Page
+    from linernotes.content.revisions import revisions_of
+
+    load_demo()
+    load_demo()
+    objects: list[Post | Page] = [*Post.objects.all(), *Page.objects.all()]
+    for obj in objects:
+        revisions = revisions_of(obj)
+        assert revisions.count() == 1, obj
+        assert revisions.get().by is None
+
+
 def _inventory_titles(text: str) -> list[str]:
     section = text.split("### 11.1", 1)[1].split("\n### ", 1)[0]
     rows = re.findall(r"^\| \d+ \| (.+?) \|", section, flags=re.MULTILINE)

@@ -220,3 +220,12 @@ def test_home_query_count_does_not_grow_with_cards(
 # and its card; the grid's cards (each card load: posts, their category links, categories,
 # bylines); navigation pages. The home page never counts its posts.
 HOME_QUERIES = 12
+
+
+def test_favicon_ico_leads_to_the_theme_icon(client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith(".svg")
+    assert "linernotes/favicon" in response["Location"]
+    assert "max-age=86400" in response["Cache-Control"]
+    assert client.post("/favicon.ico").status_code == 405

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -120,3 +121,20 @@ def test_post_page_query_count(
     # links, categories, bylines), navigation pages
     with django_assert_num_queries(11):
         client.get(post.get_absolute_url())
+
+
+HTML_DATETIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?([+-]\d\d:?\d\d|Z)"
+
+
+def test_a_post_published_now_states_a_valid_html_time(client: Client) -> None:
+    from linernotes.content.services import publish_post
+
+    post = PostFactory.create(status=Status.DRAFT, published_at=None)
+    publish_post(post=post, at=timezone.now().replace(microsecond=123456) - timedelta(seconds=5))
+    post.refresh_from_db()
+    assert post.published_at.microsecond == 0
+    page = parse(client.get(post.get_absolute_url()))
+    stated = str(page.select_one(".post__meta time")["datetime"])
+    assert re.fullmatch(HTML_DATETIME, stated), stated
+    card_time = str(parse(client.get("/")).select_one(".card__meta time")["datetime"])
+    assert re.fullmatch(HTML_DATETIME, card_time), card_time

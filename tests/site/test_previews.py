@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 from unittest import mock
@@ -248,3 +249,9 @@ def test_the_preview_shows_the_article_the_published_page_shows(draft: Post) -> 
     assert str(before.select_one(".post__body")) == str(published.select_one(".post__body"))
     assert before.select_one("h1") == published.select_one("h1")
     assert "published" in banner_text(parse(Client().get(preview_path(token))))
+
+
+def test_an_undated_draft_previews_with_a_valid_html_time(draft: Post) -> None:
+    page = parse(Client().get(preview_path(share_token(draft))))
+    stated = str(page.select_one(".post__meta time")["datetime"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", stated), stated

@@ -10,7 +10,8 @@
 
   var PREVIEW_DELAY_MS = 400;
 
-  // Toolbar buttons: [EasyMDE action, label, text shown]. EasyMDE adds each one's keyboard
+  // Toolbar buttons: [EasyMDE action, label, text shown]. Each label contains the words shown
+  // (WCAG's "label in name"), so speech users can say what they see. EasyMDE adds each one's keyboard
   // shortcut to its title (Ctrl+B bold, Ctrl+I italic, Ctrl+H heading, Ctrl+Alt+C code,
   // Ctrl+L list, Ctrl+K link, F9 preview beside the text, F11 distraction-free).
   var BUTTONS = [
@@ -21,7 +22,7 @@
     ["code", "Code block", "</>"],
     ["quote", "Quote", "\u201c"],
     ["unordered-list", "Bulleted list", "\u2022"],
-    ["ordered-list", "Numbered list", "1."],
+    ["ordered-list", "1. Numbered list", "1."],
     "|",
     ["link", "Link", "Link"],
     ["image", "Image", "Image"],
@@ -29,9 +30,19 @@
     ["table", "Table", "Table"],
     "|",
     ["side-by-side", "Preview beside the text", "Preview"],
-    ["fullscreen", "Distraction-free writing", "Focus"],
+    ["fullscreen", "Focus: distraction-free writing", "Focus"],
     ["guide", "Markdown guide", "?"],
   ];
+
+  // The frame may run no scripts (its sandbox says so), so the page's own are left out rather
+  // than refused one by one in the console.
+  function withoutScripts(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    doc.querySelectorAll("script").forEach(function (script) {
+      script.remove();
+    });
+    return "<!DOCTYPE html>\n" + doc.documentElement.outerHTML;
+  }
 
   function toolbar() {
     return BUTTONS.map(function (button) {
@@ -165,7 +176,7 @@
         if (self.frame) {
           var view = self.frame.contentWindow;
           self.frame.dataset.scrollY = view && view.scrollY ? String(view.scrollY) : "";
-          self.frame.srcdoc = answer.html;
+          self.frame.srcdoc = withoutScripts(answer.html);
         }
         self.status.counts(answer.words, answer.minutes);
         self.status.set("preview-state", "Preview up to date");
