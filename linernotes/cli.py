@@ -22,6 +22,8 @@ EVERYDAY_COMMANDS = {
     "newsletter": "send a post (send --post SLUG), status, digest, import/export CSV, test",
     "search": "rebuild the search index (rebuild [--dry-run]) or show its status",
     "redirects": "list, add, remove (--dry-run), test or check redirect rules for old addresses",
+    "import": "bring in a blog: wordpress FILE.xml, ghost FILE.json, markdown DIR (--dry-run)",
+    "export": "write the site out: markdown DIR (files import reads back), json FILE",
     "logins": "list sign-in lockouts, or unlock (--username, --ip, --all) after failed passwords",
 }
 

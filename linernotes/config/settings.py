@@ -44,6 +44,9 @@ LINERNOTES_MAX_BODY_BYTES = env_int("LINERNOTES_MAX_BODY_BYTES", 1_048_576)
 LINERNOTES_MAX_IMAGE_PIXELS = env_int("LINERNOTES_MAX_IMAGE_PIXELS", 40_000_000)
 # Largest file the media library accepts, in bytes (content/uploads.py).
 LINERNOTES_MAX_UPLOAD_BYTES = env_int("LINERNOTES_MAX_UPLOAD_BYTES", 10_485_760)
+# Largest export file (or .zip of a Markdown site) the admin's import page accepts, in bytes;
+# a .zip may unpack to four times this (importers/admin_uploads.py). The CLI has no limit.
+LINERNOTES_MAX_IMPORT_BYTES = env_int("LINERNOTES_MAX_IMPORT_BYTES", 209_715_200)
 # How long a share link of a post's preview works (content/previews.py).
 LINERNOTES_PREVIEW_LINK_DAYS = env_int("LINERNOTES_PREVIEW_LINK_DAYS", 7)
 # A form must reach the body's validator, which explains the limit, rather than be refused
@@ -83,6 +86,7 @@ INSTALLED_APPS = [
     "linernotes.seo",
     "linernotes.newsletter",
     "linernotes.site",
+    "linernotes.importers",
     "linernotes.demo",
 ]
 
@@ -219,7 +223,8 @@ SECURE_HSTS_PRELOAD = env_bool("LINERNOTES_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = env_list("LINERNOTES_SILENCED_CHECKS", [])
 
 # Every script and style is a static file of the site's own, so neither needs 'unsafe-inline'.
-# Post bodies may show images from anywhere on https (and inlined raster images).
+# Post bodies may show images from anywhere on https (and inlined raster images), and frames
+# only of the two video players the sanitiser keeps (the editor's preview frame is the site's).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -231,6 +236,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
+        "frame-src": [SELF, "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "frame-ancestors": [NONE],
         **({"upgrade-insecure-requests": True} if _https_site else {}),
     }

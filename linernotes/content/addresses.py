@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from linernotes.content.sanitise import frames_as_links
+
 # nh3 serialises every attribute value in double quotes, so this finds all links and sources.
 _LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 # The candidate lists of pictures (content.responsive): "URL 800w, URL 1200w".
@@ -54,7 +56,8 @@ def absolute_url(path_or_url: str) -> str:
 
 def absolute_links(html: str, base_url: str) -> str:
     """Stored post HTML with every link and image source resolved against ``base_url`` (the
-    post's own address), for readers outside the site: feed readers, mail clients."""
+    post's own address), for readers outside the site: feed readers, mail clients. Video frames
+    become links to the video's page, since those readers show no frames."""
 
     def resolve(match: re.Match[str]) -> str:
         resolved = urljoin(base_url, unescape(match.group(2)))
@@ -67,4 +70,5 @@ def absolute_links(html: str, base_url: str) -> str:
             candidates.append(f"{urljoin(base_url, url)} {descriptor}".strip())
         return f"{match.group(1)}{escape(', '.join(candidates))}{match.group(3)}"
 
-    return _SRCSET_ATTRIBUTE.sub(resolve_candidates, _LINK_ATTRIBUTE.sub(resolve, html))
+    linked = _LINK_ATTRIBUTE.sub(resolve, frames_as_links(html))
+    return _SRCSET_ATTRIBUTE.sub(resolve_candidates, linked)

@@ -69,6 +69,19 @@ def _lexer_class(language: str) -> type[Lexer] | None:
         return None
 
 
+# Lexers and formatters keep no state between blocks, and making a formatter builds its whole
+# style table, so each is made once per language.
+@lru_cache(maxsize=256)
+def _lexer(lexer_class: type[Lexer]) -> Lexer:
+    # stripnl=False keeps leading blank lines, as CommonMark requires for code blocks.
+    return lexer_class(stripnl=False)
+
+
+@lru_cache(maxsize=512)
+def _formatter(language: str, line_numbers: bool) -> _CodeFormatter:
+    return _CodeFormatter(language, line_numbers=line_numbers)
+
+
 def render_code_block(code: str, info: str) -> str:
     """Render fenced code: highlighted when the language is known, escaped verbatim otherwise.
 
@@ -79,10 +92,7 @@ def render_code_block(code: str, info: str) -> str:
     if lexer_class is None:
         class_attr = f' class="language-{escape(language)}"' if language else ""
         return f"<pre><code{class_attr}>{escape(code, quote=False)}</code></pre>\n"
-    # stripnl=False keeps leading blank lines, as CommonMark requires for code blocks.
-    lexer = lexer_class(stripnl=False)
-    formatter = _CodeFormatter(language, line_numbers=line_numbers)
-    html = highlight(code, lexer, formatter)
+    html = highlight(code, _lexer(lexer_class), _formatter(language, line_numbers))
     opening = f'<div class="{CSS_CLASS}">'
     if not html.startswith(opening):
         raise RuntimeError(f"Unexpected Pygments wrapper: {html[:60]!r}")

@@ -20,13 +20,22 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from linernotes.content.highlighting import render_code_block
+from linernotes.content.markdown_rules import (
+    anchor_headings,
+    configure_linkify,
+    generated_heading_id,
+    linkify_scheme,
+    linkify_text,
+    mark_embeds,
+    render_deleted,
+    render_embed,
+)
 from linernotes.content.responsive import ResponsiveImage, wrap_img
-from linernotes.content.sanitise import is_reserved_id, sanitise_html
+from linernotes.content.sanitise import sanitise_html
 from linernotes.content.text import count_words, extract_text
 
 ImageSizeResolver = Callable[[str], tuple[int, int] | None]
@@ -58,74 +67,17 @@ _IMAGE_SIZE_ENV_KEY = "linernotes_image_size"
 _BODY_IMAGES_ENV_KEY = "linernotes_body_images"
 _PICTURES_ENV_KEY = "linernotes_pictures"
 _TASK_MARKER_ENV_KEY = "linernotes_task_marker"
-# h1 is the post title in the site's layout, and deeper levels are too fine to link to.
-_ANCHOR_LEVELS = (2, 4)
-_ANCHORED_TAGS = frozenset(f"h{level}" for level in range(_ANCHOR_LEVELS[0], _ANCHOR_LEVELS[1] + 1))
-PERMALINK_SYMBOL = "#"
 FOOTNOTE_BACKREF_SYMBOL = "\u21a9\ufe0e"
 
 
-# Ids the footnotes plugin gives its references and notes.
-_FOOTNOTE_ID_RE = re.compile(r"fn(?:ref)?[0-9]+")
+def heading_id(title: str) -> str:
+    """The id the pipeline generates for a heading whose text is ``title``.
 
-
-def _slugify(title: str) -> str:
-    # An empty id is invalid HTML, so headings made only of punctuation still get one.
-    return slugify(title) or "section"
-
-
-class _UniqueIds:
-    """Hands out ids that no other heading, footnote or element of the site's page has.
-
-    Each base remembers the last number it was given, so ten thousand headings with one title
-    cost ten thousand look-ups rather than fifty million.
+    ``title`` is the heading's text as readers see it (without its Markdown); the id is the
+    one before it is made unique on its page (a "-1" added for a second heading of that text,
+    or for one the site's page uses itself). Importers compare a source's own ids with it.
     """
-
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
-        self._last_number: dict[str, int] = {}
-
-    def _free(self, candidate: str) -> bool:
-        taken = candidate in self._taken or is_reserved_id(candidate)
-        return not taken and _FOOTNOTE_ID_RE.fullmatch(candidate) is None
-
-    def claim(self, base: str) -> str:
-        candidate, number = base, self._last_number.get(base, 0)
-        while not self._free(candidate):
-            number += 1
-            candidate = f"{base}-{number}"
-        self._last_number[base] = number
-        self._taken.add(candidate)
-        return candidate
-
-
-def _heading_title(inline: Token) -> str:
-    children = inline.children or []
-    return "".join(child.content for child in children if child.type in {"text", "code_inline"})
-
-
-def _permalink_tokens(slug: str, title: str) -> list[Token]:
-    link_open = Token("link_open", "a", 1)
-    link_open.attrSet("class", "header-anchor")
-    link_open.attrSet("href", f"#{slug}")
-    # The visible symbol means nothing when read aloud, so the link is named after the section.
-    label = f"Permalink to “{title.strip()}”" if title.strip() else "Permalink to this section"
-    link_open.attrSet("aria-label", label)
-    return [link_open, Token("text", "", 0, content=PERMALINK_SYMBOL), Token("link_close", "a", -1)]
-
-
-def _anchor_headings(state: StateCore) -> None:
-    ids = _UniqueIds()
-    tokens = state.tokens
-    for index, token in enumerate(tokens):
-        if token.type != "heading_open" or token.tag not in _ANCHORED_TAGS:
-            continue
-        inline = tokens[index + 1]
-        title = _heading_title(inline)
-        slug = ids.claim(_slugify(title))
-        token.attrSet("id", slug)
-        if inline.children is not None:
-            inline.children.extend(_permalink_tokens(slug, title))
+    return generated_heading_id(title)
 
 
 # GitHub's task-list marker: "[ ]", "[x]" or "[X]" and whitespace, opening a list item.
@@ -299,16 +251,22 @@ def _render_nothing(
 
 
 def _build_parser(*, max_nesting: int) -> MarkdownIt:
-    options = {"html": True, "maxNesting": max_nesting}
-    md = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
+    # GitHub's strikethrough: one or two tildes, three or more are text.
+    options = {"html": True, "maxNesting": max_nesting, "linkify": True}
+    md = MarkdownIt("commonmark", {**options, "strikethrough_single_tilde": True})
+    md.enable(["table", "strikethrough", "linkify"])
+    configure_linkify(md)
     md.use(front_matter_plugin)
     md.use(footnote_plugin)
     # Rules of our own rather than mdit_py_plugins' anchors and tasklists plugins, whose
     # searches for duplicate slugs and for a task's list take quadratic time.
     md.core.ruler.at("inline", _parse_inlines)
+    md.core.ruler.at("linkify", linkify_text)
+    md.inline.ruler.at("linkify", linkify_scheme)
     md.core.ruler.after("inline", "task_lists", _make_task_lists)
+    md.core.ruler.push("embeds", mark_embeds)
     md.core.ruler.push("raw_html_limit", _limit_raw_html)
-    md.core.ruler.push("heading_anchors", _anchor_headings)
+    md.core.ruler.push("heading_anchors", anchor_headings)
     md.core.ruler.push("cell_alignment", _align_cells_with_classes)
     md.core.ruler.push("image_lookup", _look_up_images)
     # Front matter is metadata for the site, never part of the post body.
@@ -318,6 +276,9 @@ def _build_parser(*, max_nesting: int) -> MarkdownIt:
     md.add_render_rule("task_checkbox", _render_task_checkbox)
     md.add_render_rule("footnote_anchor", _render_footnote_anchor)
     md.add_render_rule("footnote_block_open", _render_footnote_block_open)
+    md.add_render_rule("embed", render_embed)
+    md.add_render_rule("s_open", render_deleted)
+    md.add_render_rule("s_close", render_deleted)
     return md
 
 

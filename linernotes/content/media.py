@@ -61,32 +61,36 @@ class _MediaImages:
     def __call__(self, src: str) -> tuple[int, int] | None:
         return _media_image_size(src)
 
-    def for_sources(self, srcs: list[str]) -> _LibraryImages:
+    def for_sources(self, srcs: list[str]) -> LibraryImages:
         # Imported here: the media library's model is built on this module's field.
         from linernotes.content.media_models import MediaFile
 
-        names = {_media_name(src) for src in srcs} - {""}
+        names = {media_name(src) for src in srcs} - {""}
         rows = MediaFile.objects.filter(file__in=names).only(
             "file", "width", "height", "renditions"
         )
-        return _LibraryImages({str(row.file.name): row for row in rows} if names else {})
+        return LibraryImages({str(row.file.name): row for row in rows} if names else {})
 
 
-class _LibraryImages:
+class LibraryImages:
+    """The images of one body: ``rows`` maps storage names to media-library files (anything
+    with width, height and renditions), other addresses are measured on disk. Picklable, so a
+    bulk import can hand it to the processes that render."""
+
     def __init__(self, rows: dict[str, Any]) -> None:
         self.rows = rows
 
     def size(self, src: str) -> tuple[int, int] | None:
-        row = self.rows.get(_media_name(src))
+        row = self.rows.get(media_name(src))
         return (row.width, row.height) if row is not None else _media_image_size(src)
 
     def responsive(self, src: str) -> ResponsiveImage | None:
-        row = self.rows.get(_media_name(src))
+        row = self.rows.get(media_name(src))
         found = RenditionSet.from_json(row.renditions) if row is not None else None
         return responsive_image(found, original_url=src, sizes=POST_SIZES) if found else None
 
 
-def _media_name(src: str) -> str:
+def media_name(src: str) -> str:
     """The storage name of a file under MEDIA_URL ("" for other addresses)."""
     if not src.startswith(settings.MEDIA_URL):
         return ""

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from linernotes.content.addresses import path_to
-from linernotes.content.markdown import render_markdown
+from linernotes.content.markdown import RenderedMarkdown, render_markdown
 from linernotes.content.media import PixelLimitedImageField, media_image_size
 from linernotes.content.text import clean_title, cut_at_word
 from linernotes.content.validators import validate_body_size, validate_page_slug
@@ -269,13 +269,7 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.title = clean_title(self.title)
-        self.hero_image_alt = clean_title(self.hero_image_alt)
-        self.summary = self.summary.strip()
-        if self.published_at is not None:
-            # Pages and feeds state times to the second: HTML's datetime attribute allows at
-            # most three fractional digits, and no reader needs more.
-            self.published_at = self.published_at.replace(microsecond=0)
+        self.normalise()
         self.render()
         if self.pk is not None and "update_fields" not in kwargs:
             self.version += 1  # every whole save is a new version (see admin_locking.py)
@@ -327,9 +321,22 @@ class Post(models.Model):
         if self.status in DATED_STATUSES and self.published_at is None:
             self.published_at = timezone.now().replace(microsecond=0)
 
+    def normalise(self) -> None:
+        """Tidy what a writer typed, as every save does (bulk imports call it themselves)."""
+        self.title = clean_title(self.title)
+        self.hero_image_alt = clean_title(self.hero_image_alt)
+        self.summary = self.summary.strip()
+        if self.published_at is not None:
+            # Pages and feeds state times to the second: HTML's datetime attribute allows at
+            # most three fractional digits, and no reader needs more.
+            self.published_at = self.published_at.replace(microsecond=0)
+
     def render(self) -> None:
         """Render the Markdown body once, on write; readers are served the stored result."""
-        rendered = render_markdown(self.body, image_size=media_image_size)
+        self.apply_rendering(render_markdown(self.body, image_size=media_image_size))
+
+    def apply_rendering(self, rendered: RenderedMarkdown) -> None:
+        """Store a rendering of the body (made here by ``render``, or elsewhere in bulk)."""
         self.body_html = rendered.html
         self.body_text = rendered.text
         self.word_count = rendered.word_count

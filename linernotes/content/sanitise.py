@@ -2,7 +2,8 @@
 
 Authors may write raw HTML in Markdown, so the sanitiser, not the Markdown parser, is the
 security boundary: anything not listed here is removed after rendering. Form controls are
-never listed: the task-list checkboxes are added by the renderer after sanitising.
+never listed: the task-list checkboxes are added by the renderer after sanitising. The one
+frame kept is a video player of YouTube (without cookies) or Vimeo (without tracking).
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ ALLOWED_TAGS = frozenset(
         *("a", "img", "code", "kbd", "samp", "var", "span"),
         *("em", "strong", "b", "i", "u", "del", "s", "ins", "mark", "small"),
         *("sub", "sup", "abbr", "cite", "dfn", "q"),
+        "iframe",
     }
 )
 
 # These are dropped together with their content: their text is code or markup, never prose.
 REMOVED_WITH_CONTENT = frozenset(
-    {"script", "style", "iframe", "object", "noscript", "template", "textarea", "svg", "math"}
+    {"script", "style", "object", "noscript", "template", "textarea", "svg", "math"}
 )
 
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
@@ -50,6 +52,8 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "abbr": {"title"},
     "dfn": {"title"},
     "details": {"open"},
+    # srcdoc is listed only so that a frame carrying its own document can be seen and removed.
+    "iframe": {"src", "title", "width", "height", "loading", "allowfullscreen", "srcdoc"},
 }
 
 # Forced values: images load lazily. One per tag, because nh3 adds forced attributes in a
@@ -57,7 +61,12 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 # source. Attributes that may only take one value but need not be present are pinned in
 # _filter_attribute instead.
 FORCED_ATTRIBUTES = {"img": {"loading": "lazy"}}
-_PINNED_VALUES = {("img", "decoding"): "async"}
+_PINNED_VALUES = {
+    ("img", "decoding"): "async",
+    ("iframe", "loading"): "lazy",
+    ("iframe", "allowfullscreen"): "",
+    ("iframe", "srcdoc"): "",
+}
 
 # "data" is only here so raster images can be inlined; _filter_attribute rejects it elsewhere.
 URL_SCHEMES = frozenset({"http", "https", "mailto", "data"})
@@ -76,7 +85,7 @@ _FIXED_CLASSES: dict[str, frozenset[str]] = {
     "sup": frozenset({"footnote-ref"}),
     "section": frozenset({"footnotes"}),
     "hr": frozenset({"footnotes-sep"}),
-    "div": frozenset({"highlight"}),
+    "div": frozenset({"highlight", "embed"}),
 }
 _PYGMENTS_CLASSES = frozenset({name for name in STANDARD_TYPES.values() if name}) | {
     "linenos",
@@ -156,6 +165,19 @@ def is_allowed_image_source(url: str) -> bool:
     return _RASTER_DATA_RE.match(_normalise_url(url)) is not None
 
 
+# The players' embed addresses: an 11-character YouTube id (and a start time in seconds), or a
+# Vimeo id with its do-not-track flag. Checked exactly as written: anything else is not one.
+_EMBED_SOURCE_RE = re.compile(
+    r"https://www\.youtube-nocookie\.com/embed/[A-Za-z0-9_-]{11}(?:\?start=[0-9]{1,6})?"
+    r"|https://player\.vimeo\.com/video/[0-9]{1,12}\?dnt=1"
+)
+
+
+def is_allowed_embed_source(url: str) -> bool:
+    """Whether ``url`` is the address of a video player a post may embed in a frame."""
+    return _EMBED_SOURCE_RE.fullmatch(url) is not None
+
+
 def _is_allowed_class(tag: str, name: str) -> bool:
     if tag == "code":
         return _LANGUAGE_CLASS_RE.fullmatch(name) is not None
@@ -183,6 +205,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return None if is_reserved_id(value) else value
     if attribute == "href":
         return None if url_scheme(value) == "data" else value
+    if attribute == "src" and tag == "iframe":
+        return value if is_allowed_embed_source(value) else None
     if attribute == "src":
         return value if is_allowed_image_source(value) else None
     if attribute == "data-language":
@@ -207,4 +231,81 @@ _CLEANER = nh3.Cleaner(
 
 def sanitise_html(html: str) -> str:
     """Reduce rendered HTML to the allow-list above."""
-    return _CLEANER.clean(html)
+    cleaned = _CLEANER.clean(html)
+    return _settle_frames(cleaned) if "<iframe" in cleaned else cleaned
+
+
+# A frame as nh3 writes it. Its content is raw text that cannot contain "</iframe", and nh3
+# escapes "<" everywhere else (text and attribute values), so every "<iframe" found here
+# opens a real frame and the first "</iframe>" after it closes that frame.
+_SERIALISED_FRAME_RE = re.compile(r'<iframe((?:\s[a-z-]+(?:="[^"]*")?)*)>.*?</iframe>', re.DOTALL)
+_SERIALISED_ATTRIBUTE_RE = re.compile(r'([a-z-]+)(?:="([^"]*)")?')
+# The frame runs the player's scripts in the player's own origin, and tells it no more of
+# the reader's page than its origin.
+_FRAME_POLICY = (
+    'referrerpolicy="strict-origin-when-cross-origin"'
+    ' sandbox="allow-scripts allow-same-origin allow-presentation"'
+)
+
+
+def _settled_frame(match: re.Match[str]) -> str:
+    attributes = dict(_SERIALISED_ATTRIBUTE_RE.findall(match[1]))
+    # Without an allowed player's address (removed above) a frame is not an embed at all.
+    if "src" not in attributes or "srcdoc" in attributes:
+        return ""
+    kept = [f'src="{attributes["src"]}"']
+    kept += [
+        f'{name}="{attributes[name]}"'
+        for name in ("title", "width", "height")
+        if name in attributes
+    ]
+    kept.append('loading="lazy"')
+    if "allowfullscreen" in attributes:
+        kept.append('allowfullscreen=""')
+    # In a fixed order, so stored HTML does not change between two renders of the same source.
+    return f"<iframe {' '.join(kept)} {_FRAME_POLICY}></iframe>"
+
+
+def _settle_frames(html: str) -> str:
+    """Remove frames that are not embeds, and write the others' attributes in one form."""
+    return _SERIALISED_FRAME_RE.sub(_settled_frame, html)
+
+
+_YOUTUBE_PLAYER_RE = re.compile(
+    r"https://www\.youtube-nocookie\.com/embed/(?P<id>[A-Za-z0-9_-]{11})(?:\?start=(?P<start>[0-9]+))?"
+)
+_VIMEO_PLAYER_RE = re.compile(r"https://player\.vimeo\.com/video/(?P<id>[0-9]+)\?dnt=1")
+_STORED_EMBED_RE = re.compile(
+    rf'<div class="embed">{_SERIALISED_FRAME_RE.pattern}</div>|{_SERIALISED_FRAME_RE.pattern}',
+    re.DOTALL,
+)
+
+
+def _video_page(src: str) -> tuple[str, str]:
+    """The address of the page showing the video a player plays, and the site's name."""
+    if youtube := _YOUTUBE_PLAYER_RE.fullmatch(src):
+        start = f"&amp;t={youtube['start']}s" if youtube["start"] else ""
+        return f"https://www.youtube.com/watch?v={youtube['id']}{start}", "YouTube"
+    if vimeo := _VIMEO_PLAYER_RE.fullmatch(src):
+        return f"https://vimeo.com/{vimeo['id']}", "Vimeo"
+    return src, "the video's site"
+
+
+def _frame_as_link(match: re.Match[str]) -> str:
+    attributes = dict(_SERIALISED_ATTRIBUTE_RE.findall(match[1] or match[2] or ""))
+    src = attributes.get("src")
+    if src is None:
+        return ""
+    page, site = _video_page(src)
+    # Values are as nh3 wrote them, already escaped for an attribute, and so for text too.
+    link = f'<a href="{page}">{attributes.get("title") or f"Watch the video on {site}"}</a>'
+    # A wrapped frame stood alone and was a block; a bare one sat in a line of text.
+    return f"<p>{link}</p>" if match[1] is not None else link
+
+
+def frames_as_links(html: str) -> str:
+    """Stored post HTML with each video frame replaced by a link to the video's page.
+
+    For readers outside the site: mail clients show no frames, and feed readers drop them.
+    """
+    return _STORED_EMBED_RE.sub(_frame_as_link, html) if "<iframe" in html else html

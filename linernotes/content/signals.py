@@ -1,6 +1,6 @@
 """Signals other apps listen to; content itself imports none of them.
 
-Each is sent after the transaction that changed the post has committed, so receivers can do
+Most are sent after the transaction that changed the post has committed, so receivers can do
 slow work (indexing, email) without seeing uncommitted or rolled-back state.
 """
 
@@ -12,3 +12,6 @@ post_published = Signal()
 post_unpublished = Signal()
 # Sent with ``post`` and ``by`` (the user, or None): a post is waiting for an editor's review.
 post_submitted = Signal()
+# Sent with ``post_ids`` inside the transaction that wrote them: posts created or changed by a
+# bulk write (an import), which sends no model signals. Receivers defer their work to commit.
+posts_changed_in_bulk = Signal()

@@ -126,7 +126,7 @@ def store_upload(
         size=checked.size,
         sha256=checked.sha256,
     )
-    media.file.save(_stored_name(file.name or "", checked.extension), file, save=False)
+    media.file.save(stored_name(file.name or "", checked.extension), file, save=False)
     try:
         with transaction.atomic():
             media.save()
@@ -192,7 +192,7 @@ def _sha256(file: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-def _stored_name(uploaded: str, extension: str) -> str:
+def stored_name(uploaded: str, extension: str) -> str:
     # The extension follows the bytes, so the file is served with its real type.
     stem = slugify(PurePath(uploaded).stem)[:80] or "image"
     return f"{stem}.{extension}"

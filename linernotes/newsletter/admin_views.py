@@ -5,18 +5,15 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterable
-from typing import Any, Literal
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
 from django.core.mail import get_connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views import View
 
+from linernotes.content.admin_pages import AdminPage
 from linernotes.content.models import Post
 from linernotes.newsletter import emails, sending
 from linernotes.newsletter.models import Subscriber
@@ -31,41 +28,6 @@ def csv_response(subscribers: Iterable[Subscriber]) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
     export_subscribers(subscribers, response)
     return response
-
-
-class AdminPage(View):
-    """A page of one ModelAdmin, with the admin's context and permission check."""
-
-    model_admin: admin.ModelAdmin[Any] | None = None
-    template_name = ""
-    title = ""
-    # The model admin's permission the page needs: "view" for a page that only reads, "change"
-    # for one that changes something or sends mail (its form is of no use without it).
-    permission: Literal["view", "change"] = "view"
-
-    def page(self, request: HttpRequest, **context: Any) -> TemplateResponse:
-        assert self.model_admin is not None
-        return TemplateResponse(
-            request,
-            self.template_name,
-            {
-                **self.model_admin.admin_site.each_context(request),
-                "opts": self.model_admin.model._meta,
-                "title": self.title,
-                **context,
-            },
-        )
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not self.allowed(request):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def allowed(self, request: HttpRequest) -> bool:
-        assert self.model_admin is not None
-        if self.permission == "change":
-            return self.model_admin.has_change_permission(request)
-        return self.model_admin.has_view_permission(request)
 
 
 class ExportView(AdminPage):

@@ -15,12 +15,14 @@ same commit, are left to the apps that announce posts, and would only index them
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from linernotes.content import signals as content_signals
 from linernotes.content.models import Author, Byline, Category, Post
 from linernotes.search.indexer import index_posts
 from linernotes.site.freshness import content_changed
@@ -110,7 +112,14 @@ def post_categories_changed(
         mark_posts(*pk_set)
 
 
+def posts_changed_in_bulk(sender: Any, post_ids: Collection[int], **kwargs: Any) -> None:
+    mark_posts(*post_ids)
+
+
 def connect() -> None:
+    content_signals.posts_changed_in_bulk.connect(
+        posts_changed_in_bulk, dispatch_uid="search-posts-changed-in-bulk"
+    )
     post_save.connect(post_changed, sender=Post, dispatch_uid="search-post-saved")
     post_save.connect(byline_changed, sender=Byline, dispatch_uid="search-byline-saved")
     post_delete.connect(byline_changed, sender=Byline, dispatch_uid="search-byline-deleted")

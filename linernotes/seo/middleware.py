@@ -13,6 +13,7 @@ from django.http import (
 from django.http.response import HttpResponseBase
 
 from linernotes.seo.models import RedirectStatus
+from linernotes.seo.patterns import QUERY_FORM_PATHS
 from linernotes.seo.redirects import count_hit, resolve
 
 
@@ -27,6 +28,13 @@ class RedirectFallbackMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        by_id = _query_form(request)
+        if by_id is not None:
+            # The home page would answer these itself, so they are looked up first.
+            resolution = resolve(by_id)
+            if resolution is not None and resolution.location:
+                count_hit(resolution)
+                return _redirect(resolution.location, resolution.status, None)
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in {"GET", "HEAD"}:
             return response
@@ -38,6 +46,15 @@ class RedirectFallbackMiddleware:
             response.status_code = RedirectStatus.GONE
             return response
         return _redirect(resolution.location, resolution.status, request.META.get("QUERY_STRING"))
+
+
+def _query_form(request: HttpRequest) -> str | None:
+    """ "/?p=123" for a request in WordPress's by-id form, else None (the usual case)."""
+    query = request.META.get("QUERY_STRING", "")
+    if request.path != "/" or not query or request.method not in {"GET", "HEAD"}:
+        return None
+    address = f"/?{query}"
+    return address if QUERY_FORM_PATHS.fullmatch(address) else None
 
 
 def _redirect(location: str, status: int, query: str | None) -> HttpResponse:

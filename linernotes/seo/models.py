@@ -45,6 +45,13 @@ class Redirect(models.Model):
     automatic = models.BooleanField(
         default=False, editable=False, help_text="Created when a published post moved."
     )
+    imported_from = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The site an import brought this address from.",
+    )
     hits = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -143,6 +143,11 @@ def parse_target(new_path: str, pattern: RulePattern) -> Target:
     return Target(tuple(literals), tuple(groups), origin_of(shape))
 
 
+# WordPress answers posts, pages and categories by id at the home address (/?p=123): the one
+# form of address with a query that an exact rule may hold (imports make them).
+QUERY_FORM_PATHS = re.compile(r"/\?(?:p|page_id|cat|attachment_id)=\d{1,20}")
+
+
 def check_redirect_rule(*, old_path: str, new_path: str, is_regex: bool, is_gone: bool) -> None:
     """Raise ValidationError (keyed by field) unless the rule can be applied safely."""
     errors: dict[str, str] = {}
@@ -159,8 +164,11 @@ def check_redirect_rule(*, old_path: str, new_path: str, is_regex: bool, is_gone
                     errors["new_path"] = " ".join(error.messages)
     elif not old_path.startswith("/") or old_path.startswith("//"):
         errors["old_path"] = "Start the path with a single /."
-    elif "?" in old_path or "#" in old_path:
-        errors["old_path"] = "Give only the path: rules match addresses without a query string."
+    elif ("?" in old_path and not QUERY_FORM_PATHS.fullmatch(old_path)) or "#" in old_path:
+        errors["old_path"] = (
+            "Give only the path: rules match addresses without a query string "
+            "(except WordPress's /?p=123, /?page_id=123 and /?cat=123)."
+        )
     target_error = _target_error(old_path, new_path, is_regex=is_regex, is_gone=is_gone)
     if target_error:
         errors.setdefault("new_path", target_error)

@@ -12,6 +12,7 @@ class SiteConfig(AppConfig):
         from linernotes.config import checks  # noqa: F401
         from linernotes.content.media_library import renditions_made
         from linernotes.content.models import Author, Byline, Category, CategoryAlias, Page, Post
+        from linernotes.content.signals import posts_changed_in_bulk
         from linernotes.site import editor_preview
         from linernotes.site.freshness import content_changed
         from linernotes.site.previews import register_parts
@@ -26,6 +27,7 @@ class SiteConfig(AppConfig):
         m2m_changed.connect(
             content_changed, sender=Post.categories.through, dispatch_uid="site-post-categories"
         )
+        posts_changed_in_bulk.connect(content_changed, dispatch_uid="site-posts-changed-in-bulk")
         # Pages list an image's renditions once they are made.
         renditions_made.connect(content_changed, dispatch_uid="site-renditions-made")
         register_parts()

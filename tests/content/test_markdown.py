@@ -63,7 +63,7 @@ def test_table_keeps_column_alignment_as_classes() -> None:
 
 def test_strikethrough() -> None:
     tree = render_tree("This is ~~wrong~~ right.")
-    assert only(tree, "//p/s").text == "wrong"
+    assert only(tree, "//p/del").text == "wrong"
 
 
 def test_task_list_checkboxes_are_labelled_and_read_only() -> None:
@@ -97,8 +97,9 @@ def test_footnotes_link_both_ways() -> None:
 def test_headings_two_to_four_get_ids_and_accessible_permalinks() -> None:
     source = "# Title\n\n## Getting started\n\n### Install it\n\n#### Why?\n\n##### Too deep\n"
     tree = render_tree(source)
-    assert only(tree, "//h1").get("id") is None
-    assert only(tree, "//h5").get("id") is None
+    # Every level has an id to link to; only sections offer a permalink.
+    assert only(tree, "//h1").get("id") == "title"
+    assert only(tree, "//h5").get("id") == "too-deep"
     expected = {"h2": "getting-started", "h3": "install-it", "h4": "why"}
     for tag, slug in expected.items():
         heading = only(tree, f"//{tag}")

@@ -22,6 +22,10 @@ from linernotes.content.markdown import RAW_HTML_TAG_LIMIT, render_markdown
 from linernotes.content.text import count_words
 
 # Linear code grows 4x on 4x the input; quadratic code 16x. The margin absorbs a busy machine.
+EMBED = (
+    '\n<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" title="t" width="560"'
+    ' height="315" loading="lazy" allowfullscreen></iframe>\n\n'
+)
 MAX_GROWTH = 8.0
 
 
@@ -57,6 +61,17 @@ SHAPES = {
     "table rows": (lambda n: "| a | b |\n|:-|-:|\n" + "| 1 | 2 |\n" * n, 1_000),
     "footnotes": (lambda n: "".join(f"x[^{i}]\n\n[^{i}]: note\n\n" for i in range(n)), 300),
     "nested quotes": (lambda n: ">" * 30 + " deep\n\n" + "> q\n\n" * n, 1_000),
+    "headings naming ids": (lambda n: "## Same {#same}\n\n" * n, 500),
+    "tildes": (lambda n: "~" * n, 20_000),
+    "tilde pairs": (lambda n: "~a~~ ~b " * n, 1_000),
+    "bare addresses": (lambda n: "www.example.com/a *b* " * n, 1_000),
+    "schemes without links": (lambda n: "x!://" * n, 2_000),
+    "schemes without hosts": (lambda n: "http://!" * n, 2_000),
+    "addresses in one word": (lambda n: "http://a.io/*" * n, 500),
+    "www addresses in one word": (lambda n: "www.a.io/*" * n, 500),
+    "addresses in words": (lambda n: ("http://a.io/*" * 150 + " ") * n, 4),
+    "embeds": (lambda n: EMBED * n, 200),
+    "frames in text": (lambda n: f"a {EMBED.strip()} b " * n, 200),
 }
 
 
@@ -103,3 +118,28 @@ def test_unclosed_formatting_elements_cannot_multiply_the_output() -> None:
     source = f"<div>{opened}</div>" + "<div>y</div>" * 400
     html = render_markdown(source).html
     assert len(html) < 20 * len(source)
+
+
+def test_a_hundred_thousand_headings_naming_one_id_get_unique_ids() -> None:
+    html = render_markdown("## Step {#step}\n" * 100_000).html
+    ids = re.findall(r'<h2 id="([^"]+)">', html)
+    assert ids == ["step", *(f"step-{number}" for number in range(1, 100_000))]
+
+
+def test_a_megabyte_of_tildes_stays_text() -> None:
+    # After a word, so that the run is not a code fence.
+    source = "Tildes " + "~" * 1_000_000
+    result = render_markdown(source)
+    assert "<del>" not in result.html
+    assert result.text == source
+
+
+def test_a_megabyte_of_bare_addresses_is_linked() -> None:
+    count = 1_000_000 // len("www.example.com ")
+    html = render_markdown("www.example.com " * count).html
+    assert html.count('<a href="http://www.example.com">www.example.com</a>') == count
+
+
+def test_a_thousand_embeds_all_render() -> None:
+    html = render_markdown(EMBED * 1_000).html
+    assert html.count('<div class="embed"><iframe ') == 1_000

@@ -139,7 +139,7 @@ def test_restore_brings_back_body_categories_and_bylines_but_keeps_the_status(
     post = PostFactory.create(status=then, body="Old *words*.", categories=[web], authors=[ada])
     post.refresh_from_db()
     old = record_revision(post, by=alice)
-    moment = timezone.now() - timedelta(days=1)
+    moment = (timezone.now() - timedelta(days=1)).replace(microsecond=0)
     post.body, post.status, post.published_at = "New words.", now, moment
     post.save()
     set_post_categories(post=post, categories=[data])

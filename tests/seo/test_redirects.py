@@ -245,3 +245,12 @@ def test_a_404_no_rule_answers_reads_one_row_and_writes_nothing(
     with django_assert_num_queries(1) as captured:
         assert resolve("/missing/") is None
     assert captured.captured_queries[0]["sql"].lstrip().upper().startswith("SELECT")
+
+
+def test_wordpress_by_id_addresses_may_be_rules_but_no_other_query() -> None:
+    from linernotes.seo.patterns import check_redirect_rule
+
+    check_redirect_rule(old_path="/?p=12", new_path="/about/", is_regex=False, is_gone=False)
+    for refused in ("/?s=x", "/?p=12&utm=1", "/about/#top"):
+        with pytest.raises(ValidationError):
+            check_redirect_rule(old_path=refused, new_path="/", is_regex=False, is_gone=False)

@@ -98,7 +98,11 @@ def test_a_body_cannot_take_the_pages_own_ids(client: Client, site: dict[str, st
     related = Post.objects.exclude(pk=post.pk).values_list("pk", flat=True)
     claimed = [*sorted(RESERVED_IDS), *(f"card-{pk}" for pk in related)]
     post.body = "\n\n".join(
-        [*(f"## {value}" for value in claimed), *(f'<h3 id="{value}">x</h3>' for value in claimed)]
+        [
+            *(f"## {value}" for value in claimed),
+            *(f"##### Chosen {{#{value}}}" for value in claimed),
+            *(f'<h3 id="{value}">x</h3>' for value in claimed),
+        ]
     )
     post.save()
     for path in (site["post"], site["page"]):
@@ -106,4 +110,5 @@ def test_a_body_cannot_take_the_pages_own_ids(client: Client, site: dict[str, st
         counts = Counter([*theme, *bodies])
         assert [value for value, count in counts.items() if count > 1] == []
     _, bodies = page_ids(client, site["post"])
-    assert len(bodies) == len(claimed)  # every heading still has an id, just not the page's
+    # Every heading written in Markdown still has an id (generated or chosen), just not the page's.
+    assert len(bodies) == 2 * len(claimed)

@@ -1,19 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Any, cast
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from PIL import UnidentifiedImageError
 
+from linernotes.console import counted_progress
 from linernotes.content import media_library, renditions
 from linernotes.content.media_models import MediaFile
-
-Advance = Callable[[str], None]
 
 
 @dataclass
@@ -89,7 +86,7 @@ class Command(BaseCommand):
 
     def _build(self, names: list[str], *, force: bool) -> _Tally:
         tally = _Tally(images=len(names))
-        with self._progress(len(names)) as advance:
+        with counted_progress(self.stdout, "Renditions", len(names)) as advance:
             for name in names:
                 try:
                     tally.files += media_library.build_renditions(name, force=force)
@@ -109,31 +106,3 @@ class Command(BaseCommand):
             self.stderr.write(f"{len(tally.failed)} images could not be read:")
             for failure in tally.failed:
                 self.stderr.write(f"  {failure}")
-
-    @contextmanager
-    def _progress(self, total: int) -> Iterator[Advance]:
-        """A rich progress bar on a terminal; elsewhere (logs, CI) one plain line per image."""
-        if not self.stdout.isatty():
-            done = 0
-
-            def line(name: str) -> None:
-                nonlocal done
-                done += 1
-                self.stdout.write(f"[{done}/{total}] {name}")
-
-            yield line
-            return
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        columns = (
-            TextColumn("Renditions"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.description}"),
-        )
-        with Progress(
-            *columns, console=Console(file=cast("IO[str]", self.stdout._out))
-        ) as progress:
-            task = progress.add_task("", total=total)
-            yield lambda name: progress.update(task, advance=1, description=name)

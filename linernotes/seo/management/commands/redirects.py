@@ -9,13 +9,20 @@ from linernotes.seo.models import Redirect, RedirectStatus
 from linernotes.seo.redirects import resolve
 from linernotes.seo.services import add_redirect, remove_redirects
 
+SOURCES = ("manual", "automatic", "import")
+
 
 class Command(BaseCommand):
     help = "List, add, remove, test and check redirect rules (the admin edits the same rules)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        actions.add_parser("list", help="every rule, exact paths first")
+        listing = actions.add_parser("list", help="every rule, exact paths first")
+        listing.add_argument(
+            "--source",
+            choices=SOURCES,
+            help="only rules added by hand, made when a post moved, or brought by an import",
+        )
         add = actions.add_parser("add", help="add or replace the rule for OLD")
         add.add_argument("old", help="the old path, or a regular expression with --regex")
         add.add_argument("new", nargs="?", default="", help="path or URL; omit with --status 410")
@@ -33,12 +40,24 @@ class Command(BaseCommand):
         getattr(self, f"_{options['action']}")(options)
 
     def _list(self, options: dict[str, Any]) -> None:
-        for rule in Redirect.objects.all():
-            origin = "automatic" if rule.automatic else "manual"
+        rules = Redirect.objects.all()
+        if options["source"] == "import":
+            rules = rules.exclude(imported_from="")
+        elif options["source"] == "automatic":
+            rules = rules.filter(automatic=True)
+        elif options["source"] == "manual":
+            rules = rules.filter(automatic=False, imported_from="")
+        listed = 0
+        for rule in rules:
+            listed += 1
+            origin = rule.imported_from or ("automatic" if rule.automatic else "manual")
             self.stdout.write(
                 f"{rule.status}  {rule.match:5}  {rule.old_path} → {rule.new_path or '-'}"
                 f"  ({origin}, {rule.hits} hits)"
             )
+        if not listed:
+            which = f" {options['source']}" if options["source"] else ""
+            self.stdout.write(f"No{which} redirect rules.")
 
     def _add(self, options: dict[str, Any]) -> None:
         try:
