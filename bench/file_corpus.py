@@ -3,11 +3,12 @@
     .venv/bin/python bench/file_corpus.py markdown DIR --posts 10000
     .venv/bin/python bench/file_corpus.py wordpress FILE.xml --posts 10000
 
-Each post has 1,200 to 2,500 words made of whole blocks (paragraphs, lists, tables, code
-fences) of the demo's own posts, one to three categories, one or two authors of the demo's
-seed posts, and a date in the last five years; the same seed gives the same corpus. Hugo reads
-the folder as it is (content/posts/<slug>.md with YAML front matter), so the build benchmark
-can use it too. No Django is needed.
+Each post has 1,200 to 2,500 words: paragraphs of sentences from the demo's seed posts (their
+teasers of real engineering articles, with a link or bold words now and then), and one to
+three of the demo's highlighted code blocks; one to three categories, one or two authors of
+the demo's seed posts, and a date in the last five years; the same seed gives the same
+corpus. Hugo reads the folder as it is (content/posts/<slug>.md with YAML front matter), so
+the build benchmark can use it too. No Django is needed.
 """
 
 from __future__ import annotations
@@ -73,7 +74,13 @@ def _chunks(body: str) -> list[str]:
 def corpus(size: int) -> Iterator[CorpusPost]:
     rng = random.Random(SEED + size)
     seed = json.loads((DEMO / "fixtures" / "seed_posts.json").read_text(encoding="utf-8"))
-    blocks = demo_blocks()
+    code = [block for block, _ in demo_blocks() if block.startswith("```")]
+    sentences = [
+        sentence.strip() + "."
+        for entry in seed["posts"]
+        for sentence in entry["summary"].split(". ")
+        if len(sentence.split()) > 3
+    ]
     categories = [(entry["slug"], entry["name"]) for entry in seed["categories"]]
     people = sorted({person["name"] for entry in seed["posts"] for person in entry["authors"]})
     titles = [entry["title"] for entry in seed["posts"]]
@@ -83,9 +90,11 @@ def corpus(size: int) -> Iterator[CorpusPost]:
         title = " ".join(words[: rng.randint(3, max(3, len(words)))]).strip(":,.") or "Notes"
         target, parts, count = rng.randint(*WORDS), [], 0
         while count < target:
-            chunk, chunk_words = rng.choice(blocks)
-            parts.append(chunk)
-            count += chunk_words
+            paragraph = _paragraph(rng, sentences)
+            parts.append(paragraph)
+            count += len(paragraph.split())
+        for _ in range(rng.randint(1, 3)):
+            parts.insert(rng.randrange(1, len(parts) + 1), rng.choice(code))
         headed = [
             f"## Part {index + 1}\n\n{part}" if index % 5 == 0 else part
             for index, part in enumerate(parts)
@@ -99,6 +108,22 @@ def corpus(size: int) -> Iterator[CorpusPost]:
             authors=rng.sample(people, k=rng.randint(1, 2)),
             body="\n\n".join(headed) + "\n",
         )
+
+
+def _paragraph(rng: random.Random, sentences: list[str]) -> str:
+    """Four to eight sentences of the seed posts' teasers; now and then a link or bold words,
+    as engineering posts have."""
+    picked = rng.sample(sentences, k=rng.randint(4, 8))
+    chosen = [sentence.rstrip(".") + "." for sentence in picked]
+    if rng.random() < 0.3:
+        words = chosen[0].split()
+        chosen[0] = " ".join(
+            [f"[{words[0]}](https://example.com/{rng.randint(1, 999)})", *words[1:]]
+        )
+    if rng.random() < 0.2:
+        words = chosen[-1].split()
+        chosen[-1] = " ".join([*words[:-2], f"**{words[-2]}**", words[-1]])
+    return " ".join(chosen)
 
 
 def write_markdown(target: Path, size: int) -> int:

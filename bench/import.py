@@ -6,9 +6,10 @@ The corpus (``file_corpus.py``) is written twice: as a Hugo-layout Markdown fold
 WordPress export of the same posts. Each measurement runs in a fresh process on a fresh
 database (SQLite in a temporary folder, or a new PostgreSQL database at ``--postgres-url``):
 
-- one by one: the first ``--baseline`` posts of the folder saved as the admin saves a post
+- one by one: the last ``--baseline`` posts of the folder saved as the admin saves a post
   (``Post.save()``, then its categories and bylines, each post in its own transaction, with
-  the search index and page-cache receivers doing their work), timed per post;
+  the search index and page-cache receivers doing their work), timed per post, after the rest
+  of the corpus was imported (untimed), so that each save meets a full database;
 - ``linernotes import markdown`` of the whole folder, and ``linernotes import wordpress`` of
   the whole export, through ``read_source`` and ``import_records``, read and write timed apart.
 
@@ -56,7 +57,7 @@ def measure(kind: str, path: Path, count: int, server_url: str) -> dict[str, Any
             [sys.executable, "-m", "linernotes.cli", "migrate", "-v", "0"], env=env, check=True
         )
         finished = subprocess.run(
-            [sys.executable, __file__, "--child", kind, str(path), "--posts", str(count)],
+            [sys.executable, __file__, "--child", kind, str(path), "--baseline", str(count)],
             env=env,
             capture_output=True,
             text=True,
@@ -72,17 +73,25 @@ def measure(kind: str, path: Path, count: int, server_url: str) -> dict[str, Any
 
 
 def one_by_one(folder: Path, count: int) -> dict[str, Any]:
+    """The last ``count`` posts saved one by one, after the others were imported (untimed), so
+    each save meets a database as full as the importer's last one did."""
     import yaml
     from django.db import transaction
     from django.utils.text import slugify
 
     from linernotes.content import services
     from linernotes.content.models import Author, Category, Post, Status
+    from linernotes.importers.service import import_records
+    from linernotes.importers.sources import read_source
 
-    files = sorted((folder / "content" / "posts").glob("*.md"))[:count]
+    site = read_source("markdown", folder)
+    site.posts.sort(key=lambda post: post.key)
+    saved = [post.key for post in site.posts[-count:]]
+    site.posts = site.posts[:-count]
+    import_records(site)
     started = time.perf_counter()
-    for path in files:
-        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    for key in saved:
+        _, front, body = (folder / key).read_text(encoding="utf-8").split("---\n", 2)
         meta = yaml.safe_load(front)
         with transaction.atomic():
             post = Post(title=meta["title"], slug=meta["slug"], body=body)
@@ -100,7 +109,7 @@ def one_by_one(folder: Path, count: int) -> dict[str, Any]:
                 for name in meta["authors"]
             ]
             services.set_post_bylines(post=post, credits=credits)
-    return {"posts": len(files), "seconds": time.perf_counter() - started}
+    return {"posts": len(saved), "seconds": time.perf_counter() - started}
 
 
 def imported(source: str, path: Path) -> dict[str, Any]:
@@ -139,7 +148,7 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
-        child(options.child[0], Path(options.child[1]), options.posts)
+        child(options.child[0], Path(options.child[1]), options.baseline)
         return
     from file_corpus import write_markdown, write_wordpress
 

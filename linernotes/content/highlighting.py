@@ -7,7 +7,7 @@ allow ``style`` attributes on code, and so light and dark themes can share one m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from html import escape
 
@@ -80,6 +80,18 @@ def _lexer(lexer_class: type[Lexer]) -> Lexer:
 @lru_cache(maxsize=512)
 def _formatter(language: str, line_numbers: bool) -> _CodeFormatter:
     return _CodeFormatter(language, line_numbers=line_numbers)
+
+
+def prepare_languages(infos: Iterable[str]) -> None:
+    """Make the lexers of these fence info strings now: Pygments compiles a lexer's patterns
+    on first use, once per process, so processes forked afterwards (a bulk import's) start
+    with them compiled instead of each compiling its own."""
+    for info in infos:
+        language, line_numbers = parse_info(info)
+        lexer_class = _lexer_class(language.lower()) if language else None
+        if lexer_class is not None:
+            _lexer(lexer_class)
+            _formatter(language, line_numbers)
 
 
 def render_code_block(code: str, info: str) -> str:

@@ -273,7 +273,14 @@ def linkify_text(state: StateCore) -> None:
             elif child.type == "html_inline":
                 in_html_link += isLinkOpen(child.content) - isLinkClose(child.content)
             linked = None
-            if child.type == "text" and in_link == 0 and in_html_link <= 0:
+            # The paragraph's own links put "://" in its source, not in its text: each piece
+            # of text is asked again before linkify-it reads it.
+            if (
+                child.type == "text"
+                and in_link == 0
+                and in_html_link <= 0
+                and _may_link(child.content)
+            ):
                 after_escape = previous is not None and previous.type == "text_special"
                 linked = _linked(state, child, after_escape)
             children.extend(linked or [child])

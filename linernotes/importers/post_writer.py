@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from linernotes.content.models import Author, Byline, Category, Post, Status
@@ -228,13 +229,10 @@ class PostWriter:
         Post.objects.bulk_update(
             updated, [*WRITTEN_FIELDS, *RENDERED_FIELDS, "version", "updated_at"], batch_size=BATCH
         )
-        dated = []
         for item in pending:
             item.post.created_at = _aware(item.record.created_at) or item.post.created_at
             item.post.updated_at = _aware(item.record.updated_at) or item.post.updated_at
-            dated.append(item.post)
-        # Saved afterwards: bulk inserts give these fields the current time.
-        Post.objects.bulk_update(dated, ["created_at", "updated_at"], batch_size=BATCH)
+        _store_dates([item.post for item in pending])
         self._relations(pending)
         for item in pending:
             self.report.count("posts", item.outcome)
@@ -273,6 +271,20 @@ class PostWriter:
                 )
         through.objects.bulk_create(links, batch_size=BATCH)
         Byline.objects.bulk_create(bylines, batch_size=BATCH)
+
+
+def _store_dates(posts: list[Post]) -> None:
+    """The source's created and updated times, saved after the insert (which gives these
+    fields the current time) in one prepared statement: bulk_update's CASE expressions cost
+    more to build than the rows cost to write."""
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [(adapt(post.created_at), adapt(post.updated_at), post.pk) for post in posts]
+    table = connection.ops.quote_name(Post._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET created_at = %s, updated_at = %s WHERE id = %s",
+            rows,
+        )
 
 
 def _image_addresses(posts: list[Post]) -> list[str]:

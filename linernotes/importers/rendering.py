@@ -7,9 +7,11 @@ handed over with the bodies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from linernotes.content.highlighting import prepare_languages
 from linernotes.content.markdown import RenderedMarkdown, render_markdown
 from linernotes.content.media import LibraryImages, media_name
 from linernotes.content.media_models import MediaFile
@@ -44,6 +46,11 @@ def _render(images: KnownImages, body: str) -> RenderedMarkdown:
     return render_markdown(body, image_size=images)
 
 
+# The info string of an opening code fence (``` or ~~~), where the language is named.
+_FENCE_INFO = re.compile(r"^ {0,3}(?:`{3,}|~{3,})[ \t]*([^\n`]*)$", re.MULTILINE)
+
+
 def render_all(bodies: Sequence[str], images: KnownImages) -> list[RenderedMarkdown]:
     """Each body rendered, in order, on every core."""
+    prepare_languages({info for body in bodies for info in _FENCE_INFO.findall(body)})
     return map_on_every_core(_render, bodies, images)
