@@ -47,14 +47,14 @@ def demo_blocks() -> list[tuple[str, int]]:
     for path in sorted((DEMO / "posts").glob("*.md")):
         text = path.read_text(encoding="utf-8")
         body = text.split("---", 2)[2] if text.startswith("---") else text
-        for chunk in _chunks(body):
+        for chunk in chunks(body):
             blocks.append((chunk, len(re.findall(r"\w+", chunk))))
     return blocks
 
 
-def _chunks(body: str) -> list[str]:
+def chunks(body: str) -> list[str]:
     """Blank-line separated blocks, fenced code kept whole, footnotes left out."""
-    chunks: list[str] = []
+    found: list[str] = []
     current: list[str] = []
     in_fence = False
     for line in body.splitlines():
@@ -62,13 +62,13 @@ def _chunks(body: str) -> list[str]:
             in_fence = not in_fence
         if not line.strip() and not in_fence:
             if current:
-                chunks.append("\n".join(current))
+                found.append("\n".join(current))
             current = []
         else:
             current.append(line)
     if current:
-        chunks.append("\n".join(current))
-    return [chunk for chunk in chunks if "[^" not in chunk and not chunk.startswith("#")]
+        found.append("\n".join(current))
+    return [chunk for chunk in found if "[^" not in chunk and not chunk.startswith("[^")]
 
 
 def corpus(size: int) -> Iterator[CorpusPost]:

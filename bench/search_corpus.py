@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from file_corpus import chunks
 
 from linernotes.content.markdown import render_markdown
 from linernotes.content.models import Author, Byline, Category, Post, Status
@@ -41,29 +42,10 @@ def demo_blocks() -> list[Block]:
     blocks = []
     for path in sorted((DEMO_DIR / "posts").glob("*.md")):
         _, body = split_front_matter(path.read_text(encoding="utf-8"), path)
-        for chunk in _chunks(body):
+        for chunk in chunks(body):
             rendered = render_markdown(chunk)
             blocks.append(Block(chunk, rendered.html, rendered.text, rendered.word_count))
     return blocks
-
-
-def _chunks(body: str) -> list[str]:
-    """Blank-line separated blocks, keeping fenced code blocks whole."""
-    chunks: list[str] = []
-    current: list[str] = []
-    in_fence = False
-    for line in body.splitlines():
-        if line.startswith("```"):
-            in_fence = not in_fence
-        if not line.strip() and not in_fence:
-            if current:
-                chunks.append("\n".join(current))
-            current = []
-        else:
-            current.append(line)
-    if current:
-        chunks.append("\n".join(current))
-    return [chunk for chunk in chunks if "[^" not in chunk and not chunk.startswith("[^")]
 
 
 @transaction.atomic

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from linernotes.content.models import Author, Byline, Category, Post, Status
 from linernotes.content.signals import posts_changed_in_bulk
+from linernotes.importers.context import ImportContext
 from linernotes.importers.fields import (
     body_with_media,
     checked_url,
@@ -29,9 +29,6 @@ from linernotes.importers.records import ImportedPost
 from linernotes.importers.redirects import RedirectWriter
 from linernotes.importers.rendering import KnownImages, library_rows, render_all
 from linernotes.importers.report import Outcome
-
-if TYPE_CHECKING:
-    from linernotes.importers.service import ImportContext
 
 BATCH = 500
 # What an import sets on a post, besides its relations and rendered fields.

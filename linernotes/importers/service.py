@@ -12,13 +12,11 @@ announced: a blog's archive arriving is not news for its subscribers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils.text import slugify
 
 from linernotes.content.models import Author, Category, CategoryAlias, Page, PageStatus
+from linernotes.importers.context import ImportContext, Progress
 from linernotes.importers.fields import body_with_media, checked_url, digest, free_page_slug
 from linernotes.importers.models import ImportedItem, ItemKind
 from linernotes.importers.post_writer import PostWriter
@@ -32,30 +30,9 @@ from linernotes.importers.redirects import RedirectWriter
 from linernotes.importers.report import ImportReport, Outcome
 from linernotes.importers.staging import MediaStage
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
 
 class _DryRun(Exception):
     """Raised to roll a dry run back once its report is complete."""
-
-
-@dataclass
-class ImportContext:
-    site: ImportedSite
-    report: ImportReport
-    media: MediaStage
-    progress: Progress
-    known: dict[tuple[str, str], ImportedItem]
-
-    def mapped(self, kind: ItemKind, key: str) -> ImportedItem | None:
-        return self.known.get((kind, key))
-
-    def remember(self, kind: ItemKind, key: str, object_id: int, fingerprint: str) -> None:
-        item = self.known.get((kind, key))
-        if item is None:
-            item = ImportedItem(origin=self.site.origin, kind=kind, key=key)
-            self.known[(kind, key)] = item
-        item.object_id, item.digest = object_id, fingerprint
 
 
 def import_records(
@@ -79,7 +56,7 @@ def import_records(
             _write_everything(context)
             if dry_run:
                 raise _DryRun
-            stage.store_on_commit(context_renditions(context))
+            stage.store_on_commit(context.field_images)
     except _DryRun:
         pass
     except BaseException:
@@ -94,13 +71,6 @@ def _quiet(stage: str, done: int, total: int) -> None:
     return None
 
 
-_RENDITIONS_KEY = "field_images"
-
-
-def context_renditions(context: ImportContext) -> list[str]:
-    return list(getattr(context, _RENDITIONS_KEY, []))
-
-
 def _write_everything(context: ImportContext) -> None:
     authors = {record.key: _import_author(context, record) for record in context.site.authors}
     categories = {
@@ -113,8 +83,7 @@ def _write_everything(context: ImportContext) -> None:
             where = f"category {category_record.key}"
             redirects.add(old, category.get_absolute_url(), where=where)
     writer = PostWriter(context, authors=authors, categories=categories, redirects=redirects)
-    field_images = writer.write(context.site.posts)
-    setattr(context, _RENDITIONS_KEY, field_images)
+    context.field_images = writer.write(context.site.posts)
     for record in context.site.pages:
         page = _import_page(context, record)
         for old in record.old_paths:

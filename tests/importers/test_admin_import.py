@@ -57,7 +57,11 @@ def test_upload_shows_the_dry_run_then_confirm_imports(
     private_var_dir: Path, django_capture_on_commit_callbacks: Commit
 ) -> None:
     admin = signed_in(ADMINISTRATOR, "boss")
-    assert admin.get(PAGE).status_code == 200
+    page = admin.get(PAGE)
+    assert page.status_code == 200
+    # The breadcrumbs lead back to the list of imported items.
+    assert b'<div class="breadcrumbs">' in page.content
+    assert b'href="/admin/importers/importeditem/"' in page.content
     checked = admin.post(PAGE, {"source": "wordpress", "file": wxr_upload()})
     assert checked.status_code == 200
     assert b"What importing" in checked.content

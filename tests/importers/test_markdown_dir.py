@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from linernotes.importers import embeds, sources
+from linernotes.importers import embeds
 from linernotes.importers.records import (
     ImportedPage,
     ImportedPost,
@@ -19,7 +17,7 @@ from linernotes.importers.records import (
     PostStatus,
     UnreadableSource,
 )
-from linernotes.importers.sources import markdown_dir
+from linernotes.importers.sources import markdown_dir, site_folder
 from linernotes.importers.sources.markdown_dir import read
 
 SITES = Path(__file__).parent / "sites"
@@ -481,17 +479,10 @@ def test_an_unknown_layout_is_refused() -> None:
         read(JEKYLL, layout="eleventy")
 
 
-def test_a_liner_notes_export_is_read_by_the_native_reader(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (tmp_path / "linernotes.yaml").write_text("version: 1\n")
+def test_a_liner_notes_export_is_read_by_the_native_reader(tmp_path: Path) -> None:
+    (tmp_path / "linernotes.yaml").write_text("format: 1\n")
     (tmp_path / "_posts").mkdir()
-    exported = ImportedSite("native", "native:test")
-    native = SimpleNamespace(MARKER="linernotes.yaml", read=lambda path: exported)
-    monkeypatch.setitem(sys.modules, "linernotes.importers.sources.native", native)
-    monkeypatch.setattr(sources, "native", native, raising=False)
-
-    assert read(tmp_path) is exported
+    assert read(tmp_path).origin == f"linernotes:{tmp_path.resolve()}"
     assert read(tmp_path, layout="jekyll").origin == f"jekyll:{tmp_path.name}"
 
 
@@ -545,10 +536,10 @@ def test_files_that_are_too_large_or_too_many_are_refused(
     root = jekyll_site(tmp_path / "site", "title: X\n", "---\ntitle: A\n---\n" + "x" * 200)
     shutil.copy(root / "_posts/2020-03-04-a-post.md", root / "_posts/2020-03-05-b.md")
 
-    monkeypatch.setattr(markdown_dir, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(site_folder, "MAX_FILE_BYTES", 100)
     with pytest.raises(UnreadableSource, match="is larger than"):
         read(root)
-    monkeypatch.setattr(markdown_dir, "MAX_FILE_BYTES", 10_000)
-    monkeypatch.setattr(markdown_dir, "MAX_FILES", 1)
+    monkeypatch.setattr(site_folder, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(site_folder, "MAX_FILES", 1)
     with pytest.raises(UnreadableSource, match="has more than 1 files"):
         read(root)

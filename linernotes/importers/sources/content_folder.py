@@ -1,6 +1,6 @@
 """Hugo's and Zola's layout: every post and page under content/, sections as folders.
 
-Read on the shared ``markdown_dir.Reader``. A top-level section whose entries carry dates holds
+Read on the shared ``site_folder.Reader``. A top-level section whose entries carry dates holds
 posts, the rest are pages; addresses follow Hugo's permalinks or Zola's paths, and the bodies'
 shortcodes are converted the way each generator writes them.
 """
@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from linernotes.importers import shortcodes
 from linernotes.importers.front_matter import Document, as_list, as_text
 from linernotes.importers.records import ImportedPage, ImportedPost, UnreadableSource
-from linernotes.importers.sources.markdown_dir import (
+from linernotes.importers.sources.site_folder import (
     MARKDOWN,
     PLACEHOLDER,
     Reader,

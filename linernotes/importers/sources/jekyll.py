@@ -1,6 +1,6 @@
 """Jekyll's layout: posts in _posts/ and _drafts/, pages anywhere else, Liquid in the bodies.
 
-Read on the shared ``markdown_dir.Reader``: dates and slugs from post file names, addresses
+Read on the shared ``site_folder.Reader``: dates and slugs from post file names, addresses
 from the permalink styles, authors from _config.yml, _data/ and _authors/.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from linernotes.importers import shortcodes
 from linernotes.importers.front_matter import as_list, as_text, read_config
 from linernotes.importers.records import ImportedPage, ImportedPost, Severity
-from linernotes.importers.sources.markdown_dir import (
+from linernotes.importers.sources.site_folder import (
     PLACEHOLDER,
     Reader,
     Record,
