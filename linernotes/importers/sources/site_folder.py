@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -69,7 +70,7 @@ def lower_keys(value: object) -> dict[str, Any]:
     return {str(key).lower(): item for key, item in as_mapping(value).items()}
 
 
-class Reader:
+class Reader(ABC):
     """What reading a site in any of the layouts shares; each layout's reader adds its files."""
 
     def __init__(self, root: Path, layout: str) -> None:
@@ -103,9 +104,9 @@ class Reader:
             self._finish(record, document, file, convert)
         return self.site
 
+    @abstractmethod
     def _read_files(self) -> None:
         """Read the layout's posts and pages into ``self.site`` and ``self.pending``."""
-        raise NotImplementedError
 
     # Files and configuration
 
