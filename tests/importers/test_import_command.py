@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils.text import slugify
 
 from linernotes.content.models import Author, Category, Page, Post, Status
+from linernotes.importers.report import Outcome
 from linernotes.seo.models import Redirect
 from tests.shared_data import shared_file
 
@@ -186,3 +187,28 @@ def test_redirects_list_shows_what_an_import_brought(
 def test_an_unknown_file_or_folder_is_refused() -> None:
     with pytest.raises(CommandError, match="no such file"):
         run("wordpress", "/nonexistent/export.xml")
+
+
+def every_shared_export() -> list[tuple[str, Path]]:
+    from tests.shared_data import SHARED_DIR
+
+    wordpress = sorted((SHARED_DIR / "testdata/wordpress").rglob("*.xml"))
+    ghost = sorted((SHARED_DIR / "testdata/ghost").rglob("*.json"))
+    return [("wordpress", path) for path in wordpress if path.name not in BROKEN_WXR] + [
+        ("ghost", path) for path in ghost if "broken" not in path.name
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "path"), every_shared_export(), ids=lambda value: getattr(value, "name", value)
+)
+def test_every_shared_export_imports_what_it_holds(source: str, path: Path) -> None:
+    from linernotes.importers.service import import_records
+    from linernotes.importers.sources import read_source
+
+    site = read_source(source, path)
+    report = import_records(site)
+    assert Post.objects.count() == len(site.posts) - report.number("posts", Outcome.SKIPPED)
+    assert Page.objects.count() == len(site.pages)
+    again = import_records(read_source(source, path))
+    assert not again.changed_anything
