@@ -128,8 +128,11 @@ def test_uncached_pages_do_the_same_database_work_at_ten_times_the_posts(
     large = measure(client)
     for path in FLAT + COUNTED:
         assert large[path][0] == small[path][0], path
+    # Room for deeper indexes and how earlier tests left the database's pages; reading every
+    # post would cost ten times as much. PostgreSQL's plans also follow the statistics that
+    # earlier tests' rolled-back writes leave (the related posts' candidates read 1 to 2.1
+    # times as many rows from one run to the next), so it gets more room.
+    room = 3 if connection.vendor == "postgresql" else 2
     for path in FLAT:
         work_small, work_large = small[path][1], large[path][1]
-        # Room for deeper indexes and how earlier tests left the database's pages; reading
-        # every post would cost ten times as much.
-        assert work_large < work_small * 2, (path, work_small, work_large)
+        assert work_large < work_small * room, (path, work_small, work_large)
