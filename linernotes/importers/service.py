@@ -12,6 +12,8 @@ announced: a blog's archive arriving is not news for its subscribers.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -29,6 +31,8 @@ from linernotes.importers.records import (
 from linernotes.importers.redirects import RedirectWriter
 from linernotes.importers.report import ImportReport, Outcome
 from linernotes.importers.staging import MediaStage
+
+Imported = TypeVar("Imported", Author, Category, Page)
 
 
 class _DryRun(Exception):
@@ -98,14 +102,23 @@ def _write_everything(context: ImportContext) -> None:
     _save_mapping(context)
 
 
-# --- Authors and categories: few, written one by one ---
+# --- Authors, categories and pages: few, written one by one ---
+
+
+def _earlier(
+    model: type[Imported], context: ImportContext, kind: ItemKind, key: str, fingerprint: str
+) -> tuple[Imported | None, bool]:
+    """The object an earlier import of this record made (None if there is none, or it was
+    deleted since), and whether the record is the same as then."""
+    mapped = context.mapped(kind, key)
+    found = model._default_manager.filter(pk=mapped.object_id).first() if mapped else None
+    return found, found is not None and mapped is not None and mapped.digest == fingerprint
 
 
 def _import_author(context: ImportContext, record: ImportedAuthor) -> Author:
     fingerprint = digest(record)
-    mapped = context.mapped(ItemKind.AUTHOR, record.key)
-    author = Author.objects.filter(pk=mapped.object_id).first() if mapped else None
-    if author is not None and mapped is not None and mapped.digest == fingerprint:
+    author, unchanged = _earlier(Author, context, ItemKind.AUTHOR, record.key, fingerprint)
+    if unchanged and author is not None:
         context.report.count("authors", Outcome.UNCHANGED)
         return author
     slug = slugify(record.slug or record.name)[:150] or "author"
@@ -137,9 +150,8 @@ def _import_author(context: ImportContext, record: ImportedAuthor) -> Author:
 
 def _import_category(context: ImportContext, record: ImportedCategory) -> Category:
     fingerprint = digest(record)
-    mapped = context.mapped(ItemKind.CATEGORY, record.key)
-    category = Category.objects.filter(pk=mapped.object_id).first() if mapped else None
-    if category is not None and mapped is not None and mapped.digest == fingerprint:
+    category, unchanged = _earlier(Category, context, ItemKind.CATEGORY, record.key, fingerprint)
+    if unchanged and category is not None:
         context.report.count("categories", Outcome.UNCHANGED)
         return category
     name = " ".join(record.name.split())[:100]
@@ -185,9 +197,8 @@ def _keep_aliases(context: ImportContext, category: Category, record: ImportedCa
 
 def _import_page(context: ImportContext, record: ImportedPage) -> Page:
     fingerprint = digest(record)
-    mapped = context.mapped(ItemKind.PAGE, record.key)
-    page = Page.objects.filter(pk=mapped.object_id).first() if mapped else None
-    if page is not None and mapped is not None and mapped.digest == fingerprint:
+    page, unchanged = _earlier(Page, context, ItemKind.PAGE, record.key, fingerprint)
+    if unchanged and page is not None:
         context.report.count("pages", Outcome.UNCHANGED)
         return page
     outcome = Outcome.CREATED if page is None else Outcome.UPDATED
