@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+
+from linernotes.export.paths import CONTENT_CACHE
 
 # The commands people need day to day, shown first by ``linernotes --help``.
 EVERYDAY_COMMANDS = {
@@ -24,6 +27,8 @@ EVERYDAY_COMMANDS = {
     "redirects": "list, add, remove (--dry-run), test or check redirect rules for old addresses",
     "import": "bring in a blog: wordpress FILE.xml, ghost FILE.json, markdown DIR (--dry-run)",
     "export": "write the site out: markdown DIR (files import reads back), json FILE",
+    "build": "the site as static files: build OUTDIR (--content DIR, --base-url, --watch)",
+    "content": "sync the content folder with the database (sync [--dir DIR] [--dry-run])",
     "logins": "list sign-in lockouts, or unlock (--username, --ip, --all) after failed passwords",
 }
 
@@ -53,6 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linernotes.config.settings")
     if args[0] == "demo":
         _point_site_url_at_demo(args[1:])
+    if args[0] == "build":
+        _use_content_database(args[1:])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["linernotes", *args])
@@ -72,6 +79,29 @@ def _point_site_url_at_demo(options: list[str]) -> None:
             following = options[index + 1] if index + 1 < len(options) else ""
             values[name] = inline or following
     os.environ["LINERNOTES_SITE_URL"] = f"http://{values['--host']}:{values['--port']}"
+
+
+def _use_content_database(options: list[str]) -> None:
+    """``build --content DIR`` works on a database of its own, kept in DIR/.linernotes/ so the
+    next build only reads the files that changed; settings are read before the command parses
+    its options, so this happens here."""
+    for index, option in enumerate(options):
+        name, _, inline = option.partition("=")
+        if name == "--content":
+            folder = inline or (options[index + 1] if index + 1 < len(options) else "")
+            break
+    else:
+        return
+    if not folder:
+        return
+    cache = Path(folder).resolve() / CONTENT_CACHE
+    cache.mkdir(parents=True, exist_ok=True)
+    # The cache ignores itself, so a content folder in git never commits it.
+    (cache / ".gitignore").write_text("*\n", encoding="utf-8")
+    os.environ["LINERNOTES_VAR_DIR"] = str(cache)
+    os.environ["DATABASE_URL"] = f"sqlite:///{cache / 'content.sqlite3'}"
+    os.environ["LINERNOTES_MEDIA_ROOT"] = str(cache / "media")
+    os.environ.pop("LINERNOTES_CONTENT_DIR", None)
 
 
 if __name__ == "__main__":

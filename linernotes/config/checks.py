@@ -28,6 +28,21 @@ def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
 
 
 @register()
+def check_static_signup_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    value = settings.LINERNOTES_STATIC_SIGNUP_URL
+    parts = urlsplit(value)
+    if value and (parts.scheme not in {"http", "https"} or not parts.hostname):
+        return [
+            Error(
+                f"LINERNOTES_STATIC_SIGNUP_URL must be an absolute http(s) address, not {value!r}.",
+                hint="For example: https://blog.example.com/newsletter/ (or leave it empty)",
+                id="linernotes.E002",
+            )
+        ]
+    return []
+
+
+@register()
 def check_debug_in_production(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     if settings.DEBUG and settings.LINERNOTES_SITE_URL.startswith("https://"):
         return [

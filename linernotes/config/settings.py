@@ -47,8 +47,17 @@ LINERNOTES_MAX_UPLOAD_BYTES = env_int("LINERNOTES_MAX_UPLOAD_BYTES", 10_485_760)
 # Largest export file (or .zip of a Markdown site) the admin's import page accepts, in bytes;
 # a .zip may unpack to four times this (importers/admin_uploads.py). The CLI has no limit.
 LINERNOTES_MAX_IMPORT_BYTES = env_int("LINERNOTES_MAX_IMPORT_BYTES", 209_715_200)
+# A folder in the export's layout that holds the site's content as files (importers/
+# content_sync.py); set, the admin writes each saved post and page back to it. Empty: off.
+LINERNOTES_CONTENT_DIR = env_str("LINERNOTES_CONTENT_DIR", "")
 # How long a share link of a post's preview works (content/previews.py).
 LINERNOTES_PREVIEW_LINK_DAYS = env_int("LINERNOTES_PREVIEW_LINK_DAYS", 7)
+# On only while `linernotes build` renders pages into static files: templates then leave out
+# or replace what only a running server can answer (query strings, the search API, forms).
+LINERNOTES_STATIC_EXPORT = False
+# Where a static copy's newsletter form posts (a live instance's /newsletter/, or a provider's
+# signup address); empty leaves the signup form out of a static copy.
+LINERNOTES_STATIC_SIGNUP_URL = env_str("LINERNOTES_STATIC_SIGNUP_URL", "")
 # A form must reach the body's validator, which explains the limit, rather than be refused
 # with a bare 400: a body at the limit takes up to three times its size once form-encoded
 # (%E2%80%94), and Django's default allowance (2.5 MB) is left for the other fields.
@@ -64,7 +73,12 @@ _site_host = urlsplit(LINERNOTES_SITE_URL).hostname or "127.0.0.1"
 ALLOWED_HOSTS = env_list(
     "LINERNOTES_ALLOWED_HOSTS", sorted({_site_host, "127.0.0.1", "localhost", "[::1]"})
 )
-CSRF_TRUSTED_ORIGINS = [LINERNOTES_SITE_URL]
+# Other origins whose forms may post here: a static copy of the site on another address,
+# whose newsletter form signs readers up with this instance.
+CSRF_TRUSTED_ORIGINS = [
+    LINERNOTES_SITE_URL,
+    *env_list("LINERNOTES_TRUSTED_ORIGINS", []),
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,6 +101,7 @@ INSTALLED_APPS = [
     "linernotes.newsletter",
     "linernotes.site",
     "linernotes.importers",
+    "linernotes.export",
     "linernotes.demo",
 ]
 

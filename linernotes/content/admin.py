@@ -32,6 +32,7 @@ from linernotes.content.models import (
     Post,
     Status,
 )
+from linernotes.content.signals import send_saved_in_admin
 
 # Addresses typed without a scheme are taken as https, as browsers and Django 6 do.
 URL_FIELDS_ASSUME_HTTPS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
@@ -235,6 +236,7 @@ class PostAdmin(
         super().save_related(request, form, formsets, change)
         post: Post = form.instance
         self._keep_writer_credited(request, post)
+        send_saved_in_admin(request, post)
         primary, chosen = post.primary_category, list(post.categories.all())
         if primary in chosen or (primary is None and not chosen):
             return
@@ -256,12 +258,14 @@ class PostAdmin(
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
         for post in queryset.exclude(status=Status.PUBLISHED):
             services.publish_post(post=post, by=request.user)
+            send_saved_in_admin(request, post)
         messages.success(request, "The selected posts are published.")
 
     @admin.action(description="Return selected posts to draft", permissions=["publish"])
     def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
         for post in queryset.filter(status__in=[Status.PUBLISHED, Status.SCHEDULED]):
             services.unpublish_post(post=post, by=request.user)
+            send_saved_in_admin(request, post)
         messages.success(request, "The selected posts are drafts again.")
 
 
@@ -273,6 +277,12 @@ class PageAdmin(
     list_editable = ["navigation_order", "show_in_navigation"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title", "body"]
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Page], formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        send_saved_in_admin(request, form.instance)
 
 
 admin.site.register(MediaFile, MediaFileAdmin)

@@ -23,6 +23,7 @@ from linernotes.content.models import Byline, Post, Status
 from linernotes.content.ownership import may_publish
 from linernotes.content.revision_models import Revision, RevisionKind
 from linernotes.content.revisions import pending_change, publish_pending, revisions_of
+from linernotes.content.signals import send_saved_in_admin
 
 KEEP_PENDING = "_pending"
 TEXT = ("title", "slug", "summary", "body")
@@ -113,6 +114,7 @@ class PendingChangeAdminMixin(admin.ModelAdmin[Post]):
             messages.error(request, str(problem))
         else:
             messages.success(request, f"Revision {number} is live.")
+            send_saved_in_admin(request, post)
         return HttpResponseRedirect(reverse("admin:content_post_change", args=[quote(post.pk)]))
 
     def change_view(

@@ -33,6 +33,7 @@ from linernotes.content.revisions import (
     revisions_of,
     snapshot,
 )
+from linernotes.content.signals import send_saved_in_admin
 
 HISTORY_PAGE_SIZE = 50
 TEMPLATES = "admin/content/revisions"
@@ -145,6 +146,7 @@ class RevisionAdminMixin(admin.ModelAdmin[Any]):
             messages.error(request, f"Revision {revision.number} cannot be restored: {problems}")
             return redirect(self._url("revisions", obj))
         messages.success(request, f"Revision {revision.number} is restored.")
+        send_saved_in_admin(request, obj)
         return redirect(self._url("change", obj))
 
     def _visible_object(self, request: HttpRequest, object_id: str) -> Content:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.encoding import filepath_to_uri
 
@@ -215,10 +215,27 @@ def site_file() -> tuple[str, int, int]:
     return dump_yaml(values), len(categories), len(redirects)
 
 
-def posts_for_export() -> Iterator[Post]:
+def posts_with_relations() -> QuerySet[Post]:
+    """Posts with what their front matter shows, in as few queries as there are relations."""
     bylines = Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-    posts = Post.objects.select_related("primary_category").prefetch_related("categories", bylines)
-    return posts.order_by("pk").iterator(chunk_size=500)
+    return Post.objects.select_related("primary_category").prefetch_related("categories", bylines)
+
+
+def posts_for_export() -> Iterator[Post]:
+    return posts_with_relations().order_by("pk").iterator(chunk_size=500)
+
+
+def page_file(page: Page) -> PurePosixPath:
+    return PurePosixPath("pages", f"{page.slug}.md")
+
+
+def post_document(post: Post) -> tuple[PurePosixPath, str]:
+    """Where the export puts ``post`` (loaded through ``posts_with_relations``), and its text."""
+    return post_file(post), document(post_front_matter(post), post.body)
+
+
+def page_document(page: Page) -> tuple[PurePosixPath, str]:
+    return page_file(page), document(page_front_matter(page), page.body)
 
 
 def exported_media_names() -> list[str]:
@@ -282,7 +299,7 @@ class MarkdownExport:
         )
         pages = self._write_all(
             (
-                (PurePosixPath("pages", f"{page.slug}.md"), page_front_matter(page), page.body)
+                (page_file(page), page_front_matter(page), page.body)
                 for page in Page.objects.order_by("slug").iterator(500)
             ),
             advance,

@@ -20,6 +20,18 @@ import yaml
 
 from linernotes.importers.records import UnreadableSource
 
+# libyaml's parser when PyYAML has it (about ten times faster), with the same safe types.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    """``yaml.safe_load``, fast. A document libyaml refuses is read again by PyYAML's own
+    parser, whose error points at the line of the mistake (libyaml's often at the next)."""
+    try:
+        return yaml.load(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
+
 YAML_FENCE = re.compile(r"---[ \t]*")
 YAML_END = re.compile(r"(?:---|\.\.\.)[ \t]*")
 TOML_FENCE = re.compile(r"\+\+\+[ \t]*")
@@ -97,7 +109,7 @@ def _json_block(text: str, source: Path | str) -> Document:
 
 def _load_yaml(text: str, source: Path | str, offset: int) -> dict[str, Any]:
     try:
-        value = yaml.safe_load(text)
+        value = safe_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 + offset if mark else offset or None

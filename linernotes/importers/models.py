@@ -34,3 +34,34 @@ class ImportedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} from {self.origin}"
+
+
+class ContentFile(models.Model):
+    """A file of the content folder (LINERNOTES_CONTENT_DIR) as the last sync or admin write
+    left it, so the next sync opens only files whose size or time changed, parses only those
+    whose bytes changed, and can tell a change on both sides (a conflict) from one on either.
+
+    ``version`` and ``updated_at`` are the post's (a page's ``updated_at``) at that moment: a
+    different one now means the database changed since.
+    """
+
+    folder = models.CharField(max_length=500, help_text="The content folder, as an absolute path.")
+    path = models.CharField(max_length=500, help_text="The file's path inside the folder.")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    mtime_ns = models.BigIntegerField()
+    post = models.ForeignKey(
+        "content.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    page = models.ForeignKey(
+        "content.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["folder", "path"], name="content_file_once")]
+
+    def __str__(self) -> str:
+        return self.path

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.text import slugify
 
 from linernotes.content.models import Author, Category, CategoryAlias, Page, PageStatus
@@ -33,6 +34,8 @@ from linernotes.importers.report import ImportReport, Outcome
 from linernotes.importers.staging import MediaStage
 
 Imported = TypeVar("Imported", Author, Category, Page)
+# Above this many records, a partial import reads every earlier item rather than name each.
+PARTIAL_KEYS = 500
 
 
 class _DryRun(Exception):
@@ -45,19 +48,24 @@ def import_records(
     dry_run: bool = False,
     download_media: bool = False,
     progress: Progress | None = None,
+    partial: bool = False,
 ) -> ImportReport:
-    """Write ``site`` to the database; with ``dry_run``, only report what that would do."""
+    """Write ``site`` to the database; with ``dry_run``, only report what that would do.
+
+    ``partial``: ``site`` holds only some records of its origin (the files a sync found
+    changed); the authors and categories its posts name and it does not hold are those
+    earlier imports of the origin made.
+    """
     report = ImportReport(site.source, site.origin, dry_run=dry_run)
     report.notices.extend(site.notices)
     stage = MediaStage(report, download=download_media, dry_run=dry_run)
     try:
         with transaction.atomic():
-            known = {
-                (item.kind, item.key): item
-                for item in ImportedItem.objects.filter(origin=site.origin)
-            }
+            known = {(item.kind, item.key): item for item in _earlier_items(site, partial)}
+            as_loaded = {pair: (item.object_id, item.digest) for pair, item in known.items()}
             context = ImportContext(site, report, stage, progress or _quiet, known)
-            _write_everything(context)
+            _write_everything(context, partial=partial)
+            _save_mapping(context, as_loaded)
             if dry_run:
                 raise _DryRun
             stage.store_on_commit(context.field_images)
@@ -75,9 +83,28 @@ def _quiet(stage: str, done: int, total: int) -> None:
     return None
 
 
-def _write_everything(context: ImportContext) -> None:
-    authors = {record.key: _import_author(context, record) for record in context.site.authors}
-    categories = {
+def _earlier_items(site: ImportedSite, partial: bool) -> QuerySet[ImportedItem]:
+    items = ImportedItem.objects.filter(origin=site.origin)
+    keys = [post.key for post in site.posts] + [page.key for page in site.pages]
+    if not partial or len(keys) > PARTIAL_KEYS:
+        return items
+    # What the records are, and every author and category they may name: a few rows,
+    # however many posts earlier imports brought.
+    return items.filter(Q(kind__in=[ItemKind.AUTHOR, ItemKind.CATEGORY]) | Q(key__in=keys))
+
+
+def _mapped(model: type[Imported], context: ImportContext, kind: ItemKind) -> dict[str, Imported]:
+    """Key -> object for every record of ``kind`` earlier imports of the origin made."""
+    items = [item for (item_kind, _), item in context.known.items() if item_kind == kind]
+    found = model._default_manager.in_bulk([item.object_id for item in items])
+    return {item.key: found[item.object_id] for item in items if item.object_id in found}
+
+
+def _write_everything(context: ImportContext, *, partial: bool = False) -> None:
+    authors = _mapped(Author, context, ItemKind.AUTHOR) if partial else {}
+    categories = _mapped(Category, context, ItemKind.CATEGORY) if partial else {}
+    authors |= {record.key: _import_author(context, record) for record in context.site.authors}
+    categories |= {
         record.key: _import_category(context, record) for record in context.site.categories
     }
     redirects = RedirectWriter(context.site.origin, context.report)
@@ -99,7 +126,6 @@ def _write_everything(context: ImportContext) -> None:
         context.media.body_image(media, "media library")
     redirects.save()
     context.media.save_library_files()
-    _save_mapping(context)
 
 
 # --- Authors, categories and pages: few, written one by one ---
@@ -221,9 +247,15 @@ def _import_page(context: ImportContext, record: ImportedPage) -> Page:
     return page
 
 
-def _save_mapping(context: ImportContext) -> None:
-    items = list(context.known.values())
-    ImportedItem.objects.bulk_create([item for item in items if item.pk is None], batch_size=500)
-    ImportedItem.objects.bulk_update(
-        [item for item in items if item.pk is not None], ["object_id", "digest"], batch_size=500
-    )
+def _save_mapping(
+    context: ImportContext, as_loaded: dict[tuple[str, str], tuple[int, str]]
+) -> None:
+    """New items, and those whose object or record changed: an unchanged import writes none."""
+    items = list(context.known.items())
+    ImportedItem.objects.bulk_create([item for _, item in items if item.pk is None], batch_size=500)
+    changed = [
+        item
+        for pair, item in items
+        if item.pk is not None and as_loaded.get(pair) != (item.object_id, item.digest)
+    ]
+    ImportedItem.objects.bulk_update(changed, ["object_id", "digest"], batch_size=500)

@@ -6,6 +6,7 @@ adds a Dublin Core ``dc:creator`` per author and the Atom feed an ``<author>`` p
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from xml.sax.xmlreader import AttributesImpl
 
@@ -25,7 +26,17 @@ RSS_CONTENT = "http://purl.org/rss/1.0/modules/content/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
-class CoAuthorRssFeed(Rss201rev2Feed):
+# An empty feed's date: Django's generators would say "now", so the feed of a category
+# without posts would change on every request and every static build.
+NEVER_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class StableDateFeed(SyndicationFeed):
+    def latest_post_date(self) -> datetime:
+        return super().latest_post_date() if self.items else NEVER_UPDATED
+
+
+class CoAuthorRssFeed(StableDateFeed, Rss201rev2Feed):
     def rss_attributes(self) -> dict[str, str]:
         return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE, "xmlns:content": RSS_CONTENT}
 
@@ -37,7 +48,7 @@ class CoAuthorRssFeed(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class CoAuthorAtomFeed(Atom1Feed):
+class CoAuthorAtomFeed(StableDateFeed, Atom1Feed):
     def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, item)
         for author in item["authors"]:

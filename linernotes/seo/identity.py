@@ -49,7 +49,7 @@ def default_image() -> SocialImage:
 def post_image(post: Post) -> SocialImage:
     """The 1200x630 crop of the social image, else of the hero image; until the crops are
     made, the original images; else a PNG of the post's placeholder pattern (previews refuse
-    SVG)."""
+    SVG), or in a static build the site's image."""
     social_alt = post.social_image_alt or post.hero_image_alt or post.title
     for file, alt in ((post.social_image, social_alt), (post.hero_image, post.hero_image_alt)):
         card = social_card(file)
@@ -65,6 +65,10 @@ def post_image(post: Post) -> SocialImage:
             post.hero_image_height,
             post.hero_image_alt,
         )
+    if settings.LINERNOTES_STATIC_EXPORT:
+        # Drawing a PNG takes about half a second per post, which would dominate the build of
+        # a large blog; a static copy shows the site's own image instead.
+        return default_image()
     return SocialImage(
         absolute_url(path_to("seo:placeholder-png", post.slug)),
         SOCIAL_WIDTH,

@@ -20,4 +20,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "current_year": timezone.localdate().year,
         # Lazy so responses that never draw the navigation (fragments, images) skip the query.
         "navigation_pages": SimpleLazyObject(lambda: list(Page.objects.in_navigation())),
+        # While the site is exported as static files, templates swap what needs a server
+        # (query strings, the search API, posted forms) for what a file host can serve.
+        "static_export": settings.LINERNOTES_STATIC_EXPORT,
+        "static_signup_url": settings.LINERNOTES_STATIC_SIGNUP_URL,
     }

@@ -9,6 +9,7 @@ category without an entry of its own, or a missing image file becomes a notice.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -20,6 +21,7 @@ import yaml
 from django.conf import settings
 from django.utils import timezone
 
+from linernotes.importers.front_matter import safe_load
 from linernotes.importers.records import (
     ImportedAuthor,
     ImportedCategory,
@@ -67,12 +69,22 @@ def storage_name(reference: str) -> str:
     return unquote(path.split("?", 1)[0].split("#", 1)[0])
 
 
-def read(path: Path, **options: object) -> ImportedSite:
-    """All records of an exported folder; raises UnreadableSource for what cannot be read."""
+def origin_of(root: Path) -> str:
+    """What imports of the folder at ``root`` (resolved) are matched by."""
+    return f"linernotes:{root}"
+
+
+def _exported_folder(path: Path) -> Path:
     root = path.resolve()
     if not (root / MARKER).is_file():
         raise UnreadableSource(root, f"no {MARKER} here: not a folder Liner Notes exported")
-    site = ImportedSite(source="markdown", origin=f"linernotes:{root}")
+    return root
+
+
+def read(path: Path, **options: object) -> ImportedSite:
+    """All records of an exported folder; raises UnreadableSource for what cannot be read."""
+    root = _exported_folder(path)
+    site = ImportedSite(source="markdown", origin=origin_of(root))
     reader = _FolderReader(root, site)
     reader.read_site_file()
     site.authors = [reader.author(file) for file in reader.markdown_files("authors")]
@@ -80,6 +92,26 @@ def read(path: Path, **options: object) -> ImportedSite:
     site.pages = [reader.page(file) for file in reader.markdown_files("pages")]
     reader.add_missing_people_and_categories()
     reader.add_unreferenced_media()
+    return site
+
+
+def read_files(path: Path, files: Collection[str], *, elsewhere: Collection[str]) -> ImportedSite:
+    """The records of only ``files`` (paths inside the folder; linernotes.yaml among them
+    brings its categories and redirects), for a sync of what changed since the last one.
+
+    ``elsewhere`` are author and category keys the folder defines in files left out (already
+    imported): no stand-in is made for those, as it would overwrite the real one.
+    """
+    root = _exported_folder(path)
+    site = ImportedSite(source="markdown", origin=origin_of(root))
+    reader = _FolderReader(root, site)
+    if MARKER in files:
+        reader.read_site_file()
+    wanted = sorted(files)
+    site.authors = [reader.author(root / name) for name in wanted if name.startswith("authors/")]
+    site.posts = [reader.post(root / name) for name in wanted if name.startswith("posts/")]
+    site.pages = [reader.page(root / name) for name in wanted if name.startswith("pages/")]
+    reader.add_missing_people_and_categories(elsewhere=elsewhere)
     return site
 
 
@@ -167,7 +199,7 @@ class _Fields:
 
 def _load_yaml(text: str, source: Path, *, first_line: int) -> dict[str, Any]:
     try:
-        values = yaml.safe_load(text)
+        values = safe_load(text)
     except yaml.YAMLError as problem:
         mark = getattr(problem, "problem_mark", None)
         line = first_line + mark.line if mark is not None else None
@@ -382,14 +414,14 @@ class _FolderReader:
             where=where,
         )
 
-    def add_missing_people_and_categories(self) -> None:
+    def add_missing_people_and_categories(self, *, elsewhere: Collection[str] = ()) -> None:
         """Posts may credit people and name categories that have no entry (written by hand)."""
-        authors = {author.key for author in self.site.authors}
+        authors = {author.key for author in self.site.authors}.union(elsewhere)
         for key, where in ((k, w) for k, w in self.author_keys.items() if k not in authors):
             slug = key.removeprefix("author:")
             self.site.notice(where, f"author {slug} has no file under authors/: named {slug}")
             self.site.authors.append(ImportedAuthor(key=key, name=slug, slug=slug))
-        categories = {category.key for category in self.site.categories}
+        categories = {category.key for category in self.site.categories}.union(elsewhere)
         for key, where in ((k, w) for k, w in self.category_keys.items() if k not in categories):
             slug = key.removeprefix("category:")
             self.site.notice(where, f"category {slug} is not in {MARKER}: named {slug}")

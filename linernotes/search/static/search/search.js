@@ -2,6 +2,8 @@
 // server renders the results; with it, results come from /api/search while the reader types,
 // the status line (a live region) announces how many there are, and the address bar follows
 // the query so reload and sharing show the same results.
+// On a static copy of the site (data-pagefind) there is no server to ask: the page comes
+// without results, and the same markup is drawn from the Pagefind index built with the site.
 (function () {
   "use strict";
 
@@ -108,19 +110,23 @@
     clear.querySelector("a").href = root.dataset.page + "?" + new URLSearchParams({ q: query });
   }
 
-  function show(data, params) {
-    const query = data.query;
+  // The heading, the title, the status line and the "No posts match" panel of an answer.
+  function summarise(query, count, hasWords, params) {
     heading.textContent = query ? "Search results for “" + query + "”" : "Search";
     document.title = heading.textContent + " · " + root.dataset.siteName;
-    empty.hidden = data.count > 0;
-    if (!data.count) {
+    empty.hidden = count > 0;
+    if (!count) {
       status.textContent = query ? "No results for “" + query + "”." : "";
       region.replaceChildren();
-      showEmpty(query, data.has_words, params);
+      showEmpty(query, hasWords, params);
       return;
     }
-    status.textContent =
-      data.count + (data.count === 1 ? " result" : " results") + " for “" + query + "”.";
+    status.textContent = count + (count === 1 ? " result" : " results") + " for “" + query + "”.";
+  }
+
+  function show(data, params) {
+    summarise(data.query, data.count, data.has_words, params);
+    if (!data.count) return;
     const list = element("ol", "search-results");
     data.results.forEach(function (result) {
       list.append(resultItem(result));
@@ -169,8 +175,141 @@
     timer = window.setTimeout(update, DELAY_MS);
   }
 
-  input.addEventListener("input", later);
-  form.querySelectorAll("select").forEach(function (select) {
-    select.addEventListener("change", update);
-  });
+  // Pagefind's excerpts are escaped text with <mark> around matches. They are rebuilt here
+  // from text nodes and <mark>s alone, so nothing else in an index can reach the page.
+  function highlighted(className, html) {
+    const node = element("p", className);
+    const parsed = new DOMParser().parseFromString(html, "text/html").body;
+    parsed.childNodes.forEach(function (part) {
+      if (part.nodeName === "MARK") node.append(element("mark", "", part.textContent));
+      else node.append(part.textContent);
+    });
+    return node;
+  }
+
+  function pagefindItem(data, index) {
+    const item = element("li", "search-result");
+    const article = element("article");
+    const id = "result-" + index;
+    article.setAttribute("aria-labelledby", id);
+    const title = element("h2", "search-result__title");
+    title.id = id;
+    const link = element("a", "", data.meta.title || data.url);
+    link.href = data.url;
+    title.append(link);
+    article.append(title);
+    if (data.meta.date) {
+      const meta = element("p", "search-result__meta");
+      const time = element("time", "", formatDate(data.meta.date));
+      time.dateTime = data.meta.date;
+      meta.append(time);
+      article.append(meta);
+    }
+    if (data.excerpt) article.append(highlighted("search-result__snippet", data.excerpt));
+    item.append(article);
+    return item;
+  }
+
+  function staticSearch() {
+    const BATCH = 10;
+    const UNAVAILABLE = "Search is unavailable on this copy of the site.";
+    let pagefind = null;
+    let asked = null;
+    let latest = 0;
+    let found = [];
+    let drawn = 0;
+    let list = null;
+    const more = element("p", "load-more");
+    const moreButton = element("button", "button", "More results");
+    moreButton.type = "button";
+    more.append(moreButton);
+
+    function address(query) {
+      return root.dataset.page + (query ? "?" + new URLSearchParams({ q: query }) : "");
+    }
+
+    // Results are found all at once but their titles and excerpts are loaded a batch at a time.
+    async function drawBatch() {
+      const target = list;
+      const first = drawn;
+      const batch = found.slice(first, first + BATCH);
+      drawn += batch.length;
+      const data = await Promise.all(
+        batch.map(function (result) {
+          return result.data();
+        }),
+      );
+      const items = data.map(function (one, offset) {
+        return pagefindItem(one, first + offset + 1);
+      });
+      target.append(...items);
+      more.hidden = drawn >= found.length;
+      return items;
+    }
+
+    async function run() {
+      const query = input.value.trim();
+      if (query === asked) return;
+      asked = query;
+      const mine = ++latest;
+      try {
+        let results = [];
+        if (query) {
+          if (!pagefind) pagefind = import(root.dataset.pagefind);
+          results = (await (await pagefind).search(query)).results;
+          if (mine !== latest) return;
+        }
+        found = results;
+        drawn = 0;
+        list = element("ol", "search-results");
+        if (found.length) await drawBatch();
+        if (mine !== latest) return;
+        // Pagefind has no syntax that only leaves words out, so every query has words.
+        summarise(query, found.length, true, new URLSearchParams());
+        if (found.length) region.replaceChildren(list, more);
+        window.history.replaceState(null, "", address(query));
+      } catch (error) {
+        if (mine !== latest) return;
+        asked = null;
+        pagefind = null;
+        status.textContent = UNAVAILABLE;
+      }
+    }
+
+    function soon() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, DELAY_MS);
+    }
+
+    moreButton.addEventListener("click", async function () {
+      moreButton.setAttribute("aria-busy", "true");
+      try {
+        const items = await drawBatch();
+        // Keyboard and screen-reader users continue from the first new result.
+        if (items.length) items[0].querySelector("a").focus();
+      } catch (error) {
+        status.textContent = UNAVAILABLE;
+      } finally {
+        moreButton.removeAttribute("aria-busy");
+      }
+    });
+    // Enter searches in place: reloading the page would only search again.
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.clearTimeout(timer);
+      run();
+    });
+    input.addEventListener("input", soon);
+    input.value = new URLSearchParams(window.location.search).get("q") || "";
+    if (input.value.trim()) run();
+  }
+
+  if (root.dataset.pagefind) {
+    staticSearch();
+  } else {
+    input.addEventListener("input", later);
+    form.querySelectorAll("select").forEach(function (select) {
+      select.addEventListener("change", update);
+    });
+  }
 })();

@@ -1,6 +1,10 @@
 // Progressive enhancement for card lists. Without JavaScript, "Load More" is a link to the
 // next page and each filter is a link to a filtered page; with it, both update the list in
 // place, and the filter keeps the address bar in step so reload and back/forward work.
+// On a static copy of the site (data-static-fragments) no server answers ?fragment= or
+// ?category=: each listing's cards are the file cards.html in its folder, a filter's slug is
+// its data-filter, and filtering in place adds no history entry, as the address could not be
+// reloaded; the filter's link (the category's archive) is what works without JavaScript.
 (function () {
   "use strict";
   document.documentElement.classList.replace("no-js", "js");
@@ -11,10 +15,18 @@
   const heading = section.querySelector(".filter__heading");
   const featured = document.querySelector(".featured");
   const defaultHeading = heading.dataset.defaultText || "Latest posts";
+  const isStatic = section.hasAttribute("data-static-fragments");
+
+  // Where the cards of the listing at href (and its "Load More" link) can be fetched alone.
+  function fragmentUrl(href) {
+    const url = new URL(href, window.location.href);
+    if (isStatic) return new URL(url.pathname + "cards.html", url);
+    url.searchParams.set("fragment", "cards");
+    return url;
+  }
 
   async function fetchCards(href) {
-    const url = new URL(href, window.location.href);
-    url.searchParams.set("fragment", "cards");
+    const url = fragmentUrl(href);
     const response = await fetch(url, { headers: { Accept: "text/html" } });
     if (!response.ok) throw new Error("HTTP " + response.status);
     return new DOMParser().parseFromString(await response.text(), "text/html");
@@ -57,8 +69,7 @@
   }
   let shown = categoryOf(window.location.href);
 
-  async function showFilter(href, push) {
-    const slug = categoryOf(href);
+  async function showFilter(href, slug, push) {
     if (!slug && !featured) {
       // Only the first page has the featured post: load it whole rather than a grid without it.
       window.location.assign(href);
@@ -86,14 +97,19 @@
     const filter = event.target.closest("[data-filter]");
     if (filter) {
       event.preventDefault();
-      showFilter(filter.href, true);
+      const slug = isStatic ? filter.dataset.filter : categoryOf(filter.href);
+      showFilter(filter.href, slug, !isStatic);
     }
   });
 
   // The grid is fetched again only when the entry shows another filter: moving between
   // entries of the same filter (a skip link's #main and back) keeps the cards "Load More" added.
-  window.addEventListener("popstate", function () {
-    if (categoryOf(window.location.href) === shown) return;
-    showFilter(window.location.href, false);
-  });
+  // A static copy adds no entries for filters, so it has none to restore.
+  if (!isStatic) {
+    window.addEventListener("popstate", function () {
+      const slug = categoryOf(window.location.href);
+      if (slug === shown) return;
+      showFilter(window.location.href, slug, false);
+    });
+  }
 })();

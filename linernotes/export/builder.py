@@ -1,0 +1,337 @@
+"""``linernotes build``: the public site as a folder of static files, rebuilt incrementally.
+
+The parent process reads the database once to list every address (plan.py) and to compare
+the site with the previous build's manifest; the addresses that need rendering are shared out
+to forked worker processes, one per core, which render them through the site's own request
+handler (render.py) and write each file whose bytes changed (files.py). Then the parent
+writes the redirects, copies static files and media, and has Pagefind index the posts.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connections
+from django.urls import reverse
+from django.utils import timezone
+
+from linernotes.export import headers, redirects
+from linernotes.export.files import (
+    digest_of,
+    is_safe_relative,
+    mirror,
+    remove_output,
+    write_atomically,
+    write_output,
+)
+from linernotes.export.manifest import (
+    Entry,
+    Manifest,
+    code_fingerprint,
+    post_fingerprints,
+    shape_fingerprint,
+    static_fingerprint,
+)
+from linernotes.export.plan import Target, site_targets
+from linernotes.export.render import PageRenderer, index_file
+from linernotes.export.search_index import index_posts
+
+# Addresses per task handed to a worker: enough to amortise the hand-over, few enough that
+# both cores stay busy to the end and progress moves steadily.
+CHUNK = 32
+
+
+def static_settings(base_url: str, *, signup_url: str | None = None) -> dict[str, object]:
+    """The settings pages are rendered under in a build (and in tests that compare with it)."""
+    overrides: dict[str, object] = {
+        "LINERNOTES_STATIC_EXPORT": True,
+        "LINERNOTES_SITE_URL": base_url,
+        "ALLOWED_HOSTS": [urlsplit(base_url).hostname],
+        # Each page is asked for once; keeping it in the page cache would only cost memory.
+        "LINERNOTES_PAGE_CACHE_SECONDS": 0,
+        "SECURE_SSL_REDIRECT": False,
+        "DEBUG": False,
+        # Static files with hashed names, collected apart from the live site's: the build
+        # compresses what it copies itself, faster than whitenoise's storage would.
+        "STATIC_ROOT": Path(settings.VAR_DIR) / "build-static",
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            },
+        },
+    }
+    if signup_url is not None:
+        overrides["LINERNOTES_STATIC_SIGNUP_URL"] = signup_url
+    return overrides
+
+
+@dataclass
+class BuildReport:
+    rendered: int = 0
+    written: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    removed: int = 0
+    copied: int = 0
+    redirects: int = 0
+    searchable: int | None = None
+    full: bool = False
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Job:
+    target: Target
+    known: Entry | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    address: str
+    entry: Entry | None
+    written: bool
+    failure: str = ""
+
+
+class _Worker:
+    """State of one rendering process: its renderer and the folder it writes to."""
+
+    renderer: PageRenderer
+    root: Path
+
+
+def _start_worker(root: str, base_url: str) -> None:
+    _Worker.root = Path(root)
+    _Worker.renderer = PageRenderer(base_url)
+
+
+def _render_chunk(jobs: list[Job]) -> list[Outcome]:
+    return [_render_one(job) for job in jobs]
+
+
+def _render_one(job: Job) -> Outcome:
+    target = job.target
+    page = _Worker.renderer.render(target.address)
+    if page.status != target.status:
+        detail = f" to {page.location}" if page.location else ""
+        return Outcome(target.address, None, False, f"{target.address}: {page.status}{detail}")
+    name = target.file or target.address.lstrip("/")
+    if name.endswith("/") or not name:
+        name += index_file(page.content_type)
+    if not is_safe_relative(name):
+        return Outcome(target.address, None, False, f"{target.address}: unsafe file name")
+    entry = Entry(name, digest_of(page.content), sorted(page.posts))
+    unchanged = (
+        job.known is not None
+        and job.known.file == name
+        and job.known.digest == entry.digest
+        and (_Worker.root / name).exists()
+    )
+    if not unchanged:
+        write_output(_Worker.root, name, page.content)
+    return Outcome(target.address, entry, not unchanged)
+
+
+def _chunks(jobs: list[Job]) -> Iterator[list[Job]]:
+    for start in range(0, len(jobs), CHUNK):
+        yield jobs[start : start + CHUNK]
+
+
+class Build:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        base_url: str,
+        processes: int | None = None,
+        search: bool = True,
+        progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
+    ) -> None:
+        self.root = root
+        self.base_url = base_url
+        self.processes = processes or min(os.cpu_count() or 1, 8)
+        self.search = search
+        self.progress = progress
+
+    def warm(self) -> None:
+        """Load what rendering needs (templates, URL patterns) in this process."""
+        PageRenderer(self.base_url).render(reverse("site:home"))
+
+    def run(self) -> BuildReport:
+        started = clock = time.perf_counter()
+        report = BuildReport()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            report.stages[stage] = now - clock
+            clock = now
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        old = Manifest.load(self.root)
+        new = Manifest(
+            # The footer's copyright names the year.
+            code=code_fingerprint(
+                {
+                    "base_url": self.base_url,
+                    "search": self.search,
+                    "year": timezone.localdate().year,
+                }
+            ),
+            shape=shape_fingerprint(),
+            posts=post_fingerprints(),
+        )
+        report.full = old.code != new.code or old.shape != new.shape
+        # Pages name the static files by their hashed names, which collecting them decides.
+        new.static = static_fingerprint()
+        self._collect_static(force=new.static != old.static)
+        targets = site_targets()
+        jobs, kept = self._plan(targets, old, new, full=report.full)
+        report.skipped = len(kept)
+        new.entries.update(kept)
+        lap("plan")
+        post_files_changed = self._render(jobs, old, new, report)
+        lap("render")
+        built = {target.address for target in targets if target.address in new.entries}
+        self._write_host_files(built, old, new, report)
+        self._remove_stale(old, new, report)
+        self._copy_files(old, new, report)
+        new.save(self.root)
+        lap("files")
+        if self.search and (
+            post_files_changed or report.full or not (self.root / "pagefind").is_dir()
+        ):
+            self.progress("search index", 0, 1)
+            report.searchable = index_posts(self.root)
+            self.progress("search index", 1, 1)
+            lap("search")
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _plan(
+        self, targets: list[Target], old: Manifest, new: Manifest, *, full: bool
+    ) -> tuple[list[Job], dict[str, Entry]]:
+        changed = {
+            pk
+            for pk in old.posts.keys() | new.posts.keys()
+            if old.posts.get(pk) != new.posts.get(pk)
+        }
+        jobs, kept = [], {}
+        for target in targets:
+            known = old.entries.get(target.address)
+            stale = (
+                full
+                or target.always
+                or known is None
+                or not changed.isdisjoint(known.posts)
+                or not (self.root / known.file).exists()
+            )
+            if stale:
+                jobs.append(Job(target, known))
+            else:
+                assert known is not None
+                kept[target.address] = known
+        return jobs, kept
+
+    def _render(self, jobs: list[Job], old: Manifest, new: Manifest, report: BuildReport) -> bool:
+        """Render ``jobs`` on every core; True when a post's own page was written."""
+        post_pages = False
+        total = len(jobs)
+        self.progress("pages", 0, total)
+        for done, outcome in enumerate(self._outcomes(jobs), start=1):
+            report.rendered += 1
+            if outcome.entry is None:
+                report.failures.append(outcome.failure)
+                # The previous file stays until the page renders again.
+                if outcome.address in old.entries:
+                    new.entries[outcome.address] = old.entries[outcome.address]
+            else:
+                new.entries[outcome.address] = outcome.entry
+                if outcome.written:
+                    report.written += 1
+                    post_pages = post_pages or outcome.entry.file.endswith(".html")
+                else:
+                    report.unchanged += 1
+            if done % CHUNK == 0 or done == total:
+                self.progress("pages", done, total)
+        return post_pages
+
+    def _outcomes(self, jobs: list[Job]) -> Iterator[Outcome]:
+        if self.processes <= 1 or len(jobs) < 2 * CHUNK:
+            _start_worker(str(self.root), self.base_url)
+            for chunk in _chunks(jobs):
+                yield from _render_chunk(chunk)
+            return
+        # Forked workers inherit the settings and the loaded code; each opens its own
+        # database connection, so the parent's is closed first.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        with context.Pool(
+            self.processes, initializer=_start_worker, initargs=(str(self.root), self.base_url)
+        ) as pool:
+            for outcomes in pool.imap_unordered(_render_chunk, _chunks(jobs)):
+                yield from outcomes
+
+    def _write_host_files(
+        self, built: set[str], old: Manifest, new: Manifest, report: BuildReport
+    ) -> None:
+        found = redirects.site_redirects(built)
+        folders = {str(Path(entry.file).parent) for entry in new.entries.values()}
+        for item in found:
+            name = redirects.refresh_file(item)
+            # /feed cannot be a file beside the folder feed/: _redirects and nginx answer it.
+            if name is None or not is_safe_relative(name) or name in folders:
+                continue
+            page = redirects.refresh_page(item.new)
+            entry = Entry(name, digest_of(page), [])
+            known = old.entries.get(item.old)
+            if known is None or known.digest != entry.digest or not (self.root / name).exists():
+                write_output(self.root, name, page)
+            new.entries[item.old] = entry
+        report.redirects = len(found)
+        rewrites = [
+            (address, "/" + entry.file)
+            for address, entry in new.entries.items()
+            if address.endswith("/") and not entry.file.endswith(".html")
+        ]
+        write_atomically(
+            self.root / "_redirects", redirects.netlify_rules(found, sorted(rewrites)).encode()
+        )
+        write_atomically(self.root / "nginx-redirects.conf", redirects.nginx_maps(found).encode())
+        sent = headers.security_headers(PageRenderer(self.base_url), reverse("seo:robots"))
+        write_atomically(self.root / "_headers", headers.netlify_headers(sent).encode())
+        write_atomically(self.root / "nginx-headers.conf", headers.nginx_headers(sent).encode())
+
+    def _remove_stale(self, old: Manifest, new: Manifest, report: BuildReport) -> None:
+        current = {entry.file for entry in new.entries.values()}
+        for name in {entry.file for entry in old.entries.values()} - current:
+            remove_output(self.root, name)
+            report.removed += 1
+
+    def _collect_static(self, *, force: bool) -> None:
+        if force or not Path(settings.STATIC_ROOT).is_dir():
+            self.progress("static files", 0, 1)
+            call_command("collectstatic", interactive=False, verbosity=0)
+            self.progress("static files", 1, 1)
+
+    def _copy_files(self, old: Manifest, new: Manifest, report: BuildReport) -> None:
+        static_root = Path(settings.STATIC_ROOT)
+        known = old.copies
+        static, copied_static = mirror(static_root, self.root, "static", known)
+        media, copied_media = mirror(Path(settings.MEDIA_ROOT), self.root, "media", known)
+        new.copies = {**static, **media}
+        for name in known.keys() - new.copies.keys():
+            remove_output(self.root, name)
+            report.removed += 1
+        report.copied = copied_static + copied_media

@@ -1,0 +1,126 @@
+"""Every address a static copy of the site holds, read from the database.
+
+The list mirrors the URL configuration's public pages: listings with each of their numbered
+pages (and the cards fragment "Load More" fetches), posts, pages, feeds of every scope,
+sitemaps, robots.txt and the images the pages name. The build asks the site for each one
+through its own request handler, so this module decides only *which* addresses exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from math import ceil
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from linernotes.content.addresses import path_to
+from linernotes.content.models import Author, Category, Page, Post
+from linernotes.seo.sitemaps import SITEMAPS
+
+FRAGMENT = "cards.html"
+FRAGMENT_QUERY = "?fragment=cards"
+NOT_FOUND_FILE = "404.html"
+# An address nothing answers, asked for to get the site's own 404 page.
+NOT_FOUND_PROBE = "/-/not-found/"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One request of the build: the address asked for and the file its answer becomes.
+
+    ``file`` is empty for addresses ending in ``/``: the answer's content type names the
+    index file (index.html, index.xml for feeds, index.json for JSON Feed).
+    """
+
+    address: str
+    file: str = ""
+    status: int = 200
+    # Rendered by every build: pages whose rows are read without loading posts (the sitemaps'
+    # dates come from aggregates), so no edit could be traced to them.
+    always: bool = False
+
+
+def listing_targets(
+    first_page: str, paged_name: str, slug: str | None, posts: int
+) -> Iterator[Target]:
+    """Every numbered page of a listing, and each page's cards fragment."""
+    pages = max(1, ceil(posts / settings.LINERNOTES_PAGE_SIZE))
+    for number in range(1, pages + 1):
+        if number == 1:
+            address = first_page
+        else:
+            address = reverse(paged_name, args=[slug, number] if slug else [number])
+        yield Target(address)
+        yield Target(address + FRAGMENT_QUERY, address.lstrip("/") + FRAGMENT)
+
+
+def _home(published: int, has_featured: bool) -> Iterator[Target]:
+    # The featured post leads the first page and is left out of the grid.
+    yield from listing_targets(
+        reverse("site:home"), "site:home-page", None, published - has_featured
+    )
+
+
+def _categories() -> Iterator[Target]:
+    counted = Category.objects.annotate(
+        shown=Count("posts", filter=Q(posts__in=Post.objects.published()))
+    ).order_by("slug")
+    for category in counted:
+        yield from listing_targets(
+            category.get_absolute_url(), "site:category-page", category.slug, category.shown
+        )
+        for name in ("seo:category-feed", "seo:category-feed-atom", "seo:category-feed-json"):
+            yield Target(reverse(name, args=[category.slug]))
+
+
+def _authors() -> Iterator[Target]:
+    counted = Author.objects.annotate(
+        shown=Count("bylines", filter=Q(bylines__post__in=Post.objects.published()))
+    ).order_by("slug")
+    for author in counted:
+        yield from listing_targets(
+            author.get_absolute_url(), "site:author-page", author.slug, author.shown
+        )
+        for name in ("seo:author-feed", "seo:author-feed-atom", "seo:author-feed-json"):
+            yield Target(reverse(name, args=[author.slug]))
+
+
+def _posts() -> Iterator[Target]:
+    published = Post.objects.published().order_by("pk")
+    for post in published.only("slug", "published_at", "created_at", "hero_image"):
+        yield Target(post.get_absolute_url())
+        # Cards without a hero image show the post's placeholder pattern. (Its social card
+        # would be a PNG of it, which a static build leaves out: seo.identity.post_image.)
+        if not post.hero_image:
+            yield Target(path_to("site:placeholder", post.slug))
+
+
+def _sitemaps() -> Iterator[Target]:
+    yield Target(reverse("seo:sitemap"), always=True)
+    for section, sitemap in SITEMAPS.items():
+        if sitemap.paginator.count:
+            yield Target(reverse("seo:sitemap-section", args=[section]), always=True)
+
+
+def site_targets() -> list[Target]:
+    """Every address of the public site, in a stable order."""
+    published = Post.objects.published()
+    has_featured = published.exists()
+    targets = [
+        *_home(published.count(), has_featured),
+        *_categories(),
+        *_authors(),
+        *_posts(),
+        *(Target(page.get_absolute_url()) for page in Page.objects.published().order_by("slug")),
+        *(Target(reverse(name)) for name in ("seo:feed", "seo:feed-atom", "seo:feed-json")),
+        *_sitemaps(),
+        Target(reverse("seo:robots")),
+        Target(reverse("seo:site-image")),
+        Target(reverse("seo:logo")),
+        Target(reverse("search:search")),
+        Target(NOT_FOUND_PROBE, NOT_FOUND_FILE, status=404),
+    ]
+    return targets
