@@ -42,7 +42,7 @@ from linernotes.export.manifest import (
 )
 from linernotes.export.plan import Target, site_targets
 from linernotes.export.render import PageRenderer, index_file
-from linernotes.export.search_index import index_posts
+from linernotes.export.search_index import index_posts, is_post_page
 
 # Addresses per task handed to a worker: enough to amortise the hand-over, few enough that
 # both cores stay busy to the end and progress moves steadily.
@@ -260,7 +260,7 @@ class Build:
                 new.entries[outcome.address] = outcome.entry
                 if outcome.written:
                     report.written += 1
-                    post_pages = post_pages or outcome.entry.file.endswith(".html")
+                    post_pages = post_pages or is_post_page(outcome.entry.file)
                 else:
                     report.unchanged += 1
             if done % CHUNK == 0 or done == total:

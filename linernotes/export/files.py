@@ -84,8 +84,12 @@ def mirror(
     copied = 0
     if not source.is_dir():
         return record, copied
-    for folder, _, names in os.walk(source):
+    for folder, folders, names in os.walk(source):
+        # Dot folders and files are work in progress (an import's staging area), not media.
+        folders[:] = [name for name in folders if not name.startswith(".")]
         for file_name in names:
+            if file_name.startswith("."):
+                continue
             origin = Path(folder, file_name)
             name = f"{prefix}/{origin.relative_to(source).as_posix()}"
             record[name] = stamp(origin)

@@ -64,28 +64,22 @@ def _home(published: int, has_featured: bool) -> Iterator[Target]:
     )
 
 
-def _categories() -> Iterator[Target]:
-    counted = Category.objects.annotate(
-        shown=Count("posts", filter=Q(posts__in=Post.objects.published()))
+def _archives() -> Iterator[Target]:
+    """Each category's and author's numbered pages and three feeds."""
+    published = Post.objects.published()
+    categories = Category.objects.annotate(
+        shown=Count("posts", filter=Q(posts__in=published))
     ).order_by("slug")
-    for category in counted:
-        yield from listing_targets(
-            category.get_absolute_url(), "site:category-page", category.slug, category.shown
-        )
-        for name in ("seo:category-feed", "seo:category-feed-atom", "seo:category-feed-json"):
-            yield Target(reverse(name, args=[category.slug]))
-
-
-def _authors() -> Iterator[Target]:
-    counted = Author.objects.annotate(
-        shown=Count("bylines", filter=Q(bylines__post__in=Post.objects.published()))
+    authors = Author.objects.annotate(
+        shown=Count("bylines", filter=Q(bylines__post__in=published))
     ).order_by("slug")
-    for author in counted:
-        yield from listing_targets(
-            author.get_absolute_url(), "site:author-page", author.slug, author.shown
-        )
-        for name in ("seo:author-feed", "seo:author-feed-atom", "seo:author-feed-json"):
-            yield Target(reverse(name, args=[author.slug]))
+    for archives, kind in ((categories, "category"), (authors, "author")):
+        for archive in archives:
+            yield from listing_targets(
+                archive.get_absolute_url(), f"site:{kind}-page", archive.slug, archive.shown
+            )
+            for feed in ("feed", "feed-atom", "feed-json"):
+                yield Target(reverse(f"seo:{kind}-{feed}", args=[archive.slug]))
 
 
 def _posts() -> Iterator[Target]:
@@ -111,8 +105,7 @@ def site_targets() -> list[Target]:
     has_featured = published.exists()
     targets = [
         *_home(published.count(), has_featured),
-        *_categories(),
-        *_authors(),
+        *_archives(),
         *_posts(),
         *(Target(page.get_absolute_url()) for page in Page.objects.published().order_by("slug")),
         *(Target(reverse(name)) for name in ("seo:feed", "seo:feed-atom", "seo:feed-json")),

@@ -188,6 +188,11 @@ def test_old_addresses_redirect_permanently(static_site: StaticSite) -> None:
     ]:
         response = fetch(static_site.url + old)
         assert (response.status, response.headers["Location"]) == (301, static_site.url + new), old
+    found = fetch(static_site.url + "/?s=podcast")
+    assert (found.status, found.headers["Location"]) == (
+        302,
+        static_site.url + "/search/?q=podcast",
+    )
     # A pattern never hides a page.
     assert fetch(static_site.url + "/about/").status == 200
 

@@ -182,3 +182,17 @@ def test_the_client_address_header_keeps_the_newsletters_older_name(tmp_path: Pa
         LINERNOTES_NEWSLETTER_CLIENT_IP_HEADER="X-Forwarded-For",
     )
     assert new == {"LINERNOTES_CLIENT_IP_HEADER": "X-Real-IP"}
+
+
+def test_trusted_origins_let_a_static_copy_post_its_forms(tmp_path: Path) -> None:
+    read = settings_for(
+        ["CSRF_TRUSTED_ORIGINS"],
+        LINERNOTES_VAR_DIR=str(tmp_path),
+        LINERNOTES_SITE_URL="https://blog.example.com",
+        LINERNOTES_TRUSTED_ORIGINS="https://static.example.com, https://mirror.example.org",
+    )
+    assert read["CSRF_TRUSTED_ORIGINS"] == [
+        "https://blog.example.com",
+        "https://static.example.com",
+        "https://mirror.example.org",
+    ]

@@ -187,3 +187,28 @@ def test_an_empty_feed_has_the_same_bytes_at_any_time(blog: list[Post], tmp_path
         b"<updated>1970-01-01T00:00:00+00:00</updated>"
         in live_bytes(root, "/category/empty/feed/atom/")[1]
     )
+
+
+def test_media_are_copied_without_work_in_progress(
+    blog: list[Post], tmp_path: Path, media_root: Path
+) -> None:
+    (media_root / "heroes").mkdir()
+    (media_root / "heroes" / "picture.jpg").write_bytes(b"jpeg bytes")
+    (media_root / ".import-staging" / "abc").mkdir(parents=True)
+    (media_root / ".import-staging" / "abc" / "half.jpg").write_bytes(b"not yet")
+    root = tmp_path / "out"
+    build(root)
+    assert (root / "media" / "heroes" / "picture.jpg").read_bytes() == b"jpeg bytes"
+    assert not (root / "media" / ".import-staging").exists()
+    (media_root / "heroes" / "picture.jpg").unlink()
+    assert build(root).removed >= 1
+    assert not (root / "media" / "heroes" / "picture.jpg").exists()
+
+
+def test_a_signup_address_that_is_not_a_web_address_is_refused(settings: object) -> None:
+    from django.core.checks import run_checks
+
+    settings.LINERNOTES_STATIC_SIGNUP_URL = "javascript:alert(1)"  # type: ignore[attr-defined]
+    assert "linernotes.E002" in {message.id for message in run_checks()}
+    settings.LINERNOTES_STATIC_SIGNUP_URL = "https://blog.example.com/newsletter/"  # type: ignore[attr-defined]
+    assert "linernotes.E002" not in {message.id for message in run_checks()}
