@@ -31,6 +31,10 @@ from linernotes.importers.rendering import KnownImages, library_rows, render_all
 from linernotes.importers.report import Outcome
 
 BATCH = 500
+# Posts rendered and written together; each batch's text is let go of once it is stored.
+RENDER_BATCH = 1000
+# The long text of a stored post, which nothing after its insert reads.
+LONG_TEXT = ("body", "body_html", "body_text", "auto_excerpt")
 # What an import sets on a post, besides its relations and rendered fields.
 WRITTEN_FIELDS = [
     "title", "slug", "body", "summary", "status", "published_at", "featured", "hero_image",
@@ -71,8 +75,14 @@ class PostWriter:
             self._fill(item)
             if index % 100 == 0:
                 self.context.progress("reading posts", index, len(pending))
-        self._render(pending)
-        self._insert(pending)
+        # The rendered bodies are most of an import's memory: a batch at a time is rendered,
+        # written and let go of, so a large archive needs a batch's worth, not all of it.
+        for start in range(0, len(pending), RENDER_BATCH):
+            batch = pending[start : start + RENDER_BATCH]
+            self._render(batch, start, len(pending))
+            self._insert(batch)
+            for item in batch:
+                _let_go_of_text(item.post)
         for item in pending:
             for old in item.record.old_paths:
                 self.redirects.add(old, item.post.get_absolute_url(), where=_where(item.record))
@@ -205,17 +215,17 @@ class PostWriter:
 
     # --- Rendering and writing ---
 
-    def _render(self, pending: list[_Pending]) -> None:
+    def _render(self, pending: list[_Pending], done: int, total: int) -> None:
         posts = [item.post for item in pending]
         images = KnownImages(
             library_rows(_image_addresses(posts), self.context.media.new_library_files)
         )
-        self.context.progress("rendering posts", 0, len(posts))
+        self.context.progress("rendering posts", done, total)
         for post, rendered in zip(
             posts, render_all([post.body for post in posts], images), strict=True
         ):
             post.apply_rendering(rendered)
-        self.context.progress("rendering posts", len(posts), len(posts))
+        self.context.progress("rendering posts", done + len(posts), total)
 
     def _insert(self, pending: list[_Pending]) -> None:
         created = [item.post for item in pending if item.outcome == Outcome.CREATED]
@@ -298,3 +308,10 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def _where(record: ImportedPost) -> str:
     return record.where or f"post {record.key}"
+
+
+def _let_go_of_text(post: Post) -> None:
+    """Forget a stored post's long text: Django treats the fields as deferred, so a later
+    read loads them from the database and a later save leaves them as they are."""
+    for name in LONG_TEXT:
+        post.__dict__.pop(name, None)
