@@ -41,8 +41,9 @@ from linernotes.export.manifest import (
     static_fingerprint,
 )
 from linernotes.export.plan import Target, site_targets
-from linernotes.export.render import PageRenderer, index_file
-from linernotes.export.search_index import index_posts, is_post_page
+from linernotes.export.render import PageRenderer, Rendered, index_file
+from linernotes.export.search_index import SearchIndex, is_post_page
+from linernotes.site.placeholders import placeholder_svg
 
 # Addresses per task handed to a worker: enough to amortise the hand-over, few enough that
 # both cores stay busy to the end and progress moves steadily.
@@ -122,7 +123,11 @@ def _render_chunk(jobs: list[Job]) -> list[Outcome]:
 
 def _render_one(job: Job) -> Outcome:
     target = job.target
-    page = _Worker.renderer.render(target.address)
+    if target.placeholder is not None:
+        svg = placeholder_svg(*target.placeholder).encode()
+        page = Rendered(200, svg, "image/svg+xml", "", set(), {})
+    else:
+        page = _Worker.renderer.render(target.address)
     if page.status != target.status:
         detail = f" to {page.location}" if page.location else ""
         return Outcome(target.address, None, False, f"{target.address}: {page.status}{detail}")
@@ -200,8 +205,15 @@ class Build:
         jobs, kept = self._plan(targets, old, new, full=report.full)
         report.skipped = len(kept)
         new.entries.update(kept)
+        self._remove_gone_posts(targets, old, report)
         lap("plan")
-        post_files_changed = self._render(jobs, old, new, report)
+        # The posts' pages first: the search index is made from them while the rest renders.
+        post_jobs = [job for job in jobs if job.target.indexed]
+        posts_written = self._render(post_jobs, old, new, report, "posts")
+        search = None
+        if self.search and (posts_written or report.full or not (self.root / "pagefind").is_dir()):
+            search = SearchIndex(self.root)
+        self._render([job for job in jobs if not job.target.indexed], old, new, report, "pages")
         lap("render")
         built = {target.address for target in targets if target.address in new.entries}
         self._write_host_files(built, old, new, report)
@@ -209,11 +221,9 @@ class Build:
         self._copy_files(old, new, report)
         new.save(self.root)
         lap("files")
-        if self.search and (
-            post_files_changed or report.full or not (self.root / "pagefind").is_dir()
-        ):
+        if search is not None:
             self.progress("search index", 0, 1)
-            report.searchable = index_posts(self.root)
+            report.searchable = search.wait()
             self.progress("search index", 1, 1)
             lap("search")
         report.seconds = time.perf_counter() - started
@@ -244,11 +254,13 @@ class Build:
                 kept[target.address] = known
         return jobs, kept
 
-    def _render(self, jobs: list[Job], old: Manifest, new: Manifest, report: BuildReport) -> bool:
+    def _render(
+        self, jobs: list[Job], old: Manifest, new: Manifest, report: BuildReport, stage: str
+    ) -> bool:
         """Render ``jobs`` on every core; True when a post's own page was written."""
         post_pages = False
         total = len(jobs)
-        self.progress("pages", 0, total)
+        self.progress(stage, 0, total)
         for done, outcome in enumerate(self._outcomes(jobs), start=1):
             report.rendered += 1
             if outcome.entry is None:
@@ -264,7 +276,7 @@ class Build:
                 else:
                     report.unchanged += 1
             if done % CHUNK == 0 or done == total:
-                self.progress("pages", done, total)
+                self.progress(stage, done, total)
         return post_pages
 
     def _outcomes(self, jobs: list[Job]) -> Iterator[Outcome]:
@@ -313,11 +325,17 @@ class Build:
         write_atomically(self.root / "_headers", headers.netlify_headers(sent).encode())
         write_atomically(self.root / "nginx-headers.conf", headers.nginx_headers(sent).encode())
 
+    def _remove_gone_posts(self, targets: list[Target], old: Manifest, report: BuildReport) -> None:
+        """Pages of posts no longer published go before the search index reads the folder."""
+        current = {target.address for target in targets}
+        for address, entry in old.entries.items():
+            if address not in current and is_post_page(entry.file):
+                report.removed += remove_output(self.root, entry.file)
+
     def _remove_stale(self, old: Manifest, new: Manifest, report: BuildReport) -> None:
         current = {entry.file for entry in new.entries.values()}
         for name in {entry.file for entry in old.entries.values()} - current:
-            remove_output(self.root, name)
-            report.removed += 1
+            report.removed += remove_output(self.root, name)
 
     def _collect_static(self, *, force: bool) -> None:
         if force or not Path(settings.STATIC_ROOT).is_dir():
@@ -332,6 +350,5 @@ class Build:
         media, copied_media = mirror(Path(settings.MEDIA_ROOT), self.root, "media", known)
         new.copies = {**static, **media}
         for name in known.keys() - new.copies.keys():
-            remove_output(self.root, name)
-            report.removed += 1
+            report.removed += remove_output(self.root, name)
         report.copied = copied_static + copied_media

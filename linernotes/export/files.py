@@ -52,11 +52,14 @@ def write_output(root: Path, name: str, content: bytes) -> None:
             twin.unlink(missing_ok=True)
 
 
-def remove_output(root: Path, name: str) -> None:
+def remove_output(root: Path, name: str) -> bool:
+    """Delete ``name`` and its compressed twins; False when it was already gone."""
     path = root / name
+    existed = path.exists()
     for stale in (path, *compressed_names(path)):
         stale.unlink(missing_ok=True)
     _prune_empty_folders(root, path.parent)
+    return existed
 
 
 def _prune_empty_folders(root: Path, folder: Path) -> None:

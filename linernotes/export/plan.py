@@ -19,6 +19,7 @@ from django.urls import reverse
 from linernotes.content.addresses import path_to
 from linernotes.content.models import Author, Category, Page, Post
 from linernotes.seo.sitemaps import SITEMAPS
+from linernotes.site.placeholders import DEFAULT_COLOUR
 
 FRAGMENT = "cards.html"
 FRAGMENT_QUERY = "?fragment=cards"
@@ -41,6 +42,11 @@ class Target:
     # Rendered by every build: pages whose rows are read without loading posts (the sitemaps'
     # dates come from aggregates), so no edit could be traced to them.
     always: bool = False
+    # A post's placeholder image, drawn by the function its view calls (slug, colour), without
+    # a request: there is one per post without a picture, and each is a pure function of these.
+    placeholder: tuple[str, str] | None = None
+    # A post's page: what the search index reads.
+    indexed: bool = False
 
 
 def listing_targets(
@@ -82,14 +88,22 @@ def _archives() -> Iterator[Target]:
                 yield Target(reverse(f"seo:{kind}-{feed}", args=[archive.slug]))
 
 
-def _posts() -> Iterator[Target]:
-    published = Post.objects.published().order_by("pk")
-    for post in published.only("slug", "published_at", "created_at", "hero_image"):
-        yield Target(post.get_absolute_url())
+def _posts() -> tuple[list[Target], list[Target]]:
+    """Each post's page, and the placeholder images of those without a picture."""
+    published = Post.objects.published().order_by("pk").select_related("primary_category")
+    pages, placeholders = [], []
+    for post in published.only(
+        "slug", "published_at", "created_at", "hero_image", "primary_category__colour"
+    ):
+        pages.append(Target(post.get_absolute_url(), indexed=True))
         # Cards without a hero image show the post's placeholder pattern. (Its social card
         # would be a PNG of it, which a static build leaves out: seo.identity.post_image.)
         if not post.hero_image:
-            yield Target(path_to("site:placeholder", post.slug))
+            colour = post.primary_category.colour if post.primary_category else DEFAULT_COLOUR
+            placeholders.append(
+                Target(path_to("site:placeholder", post.slug), placeholder=(post.slug, colour))
+            )
+    return pages, placeholders
 
 
 def _sitemaps() -> Iterator[Target]:
@@ -100,13 +114,16 @@ def _sitemaps() -> Iterator[Target]:
 
 
 def site_targets() -> list[Target]:
-    """Every address of the public site, in a stable order."""
+    """Every address of the public site, in a stable order: the posts' pages first, so the
+    search index can be made from them while the rest renders."""
     published = Post.objects.published()
     has_featured = published.exists()
+    posts, placeholders = _posts()
     targets = [
+        *posts,
         *_home(published.count(), has_featured),
         *_archives(),
-        *_posts(),
+        *placeholders,
         *(Target(page.get_absolute_url()) for page in Page.objects.published().order_by("slug")),
         *(Target(reverse(name)) for name in ("seo:feed", "seo:feed-atom", "seo:feed-json")),
         *_sitemaps(),

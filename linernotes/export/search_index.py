@@ -28,15 +28,29 @@ class SearchIndexFailed(Exception):
     pass
 
 
-def index_posts(root: Path) -> int:
-    """Index the site at ``root``; returns how many pages were indexed."""
-    command = [
-        *(sys.executable, "-m", "pagefind", "--site", str(root), "--glob", POST_PAGES),
-        *("--output-subdir", FOLDER),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
-    if result.returncode != 0:
-        said = result.stderr.strip() or result.stdout.strip()
-        raise SearchIndexFailed(f"Pagefind failed ({result.returncode}): {said}")
-    found = _INDEXED.search(result.stdout)
-    return int(found.group(1)) if found else 0
+class SearchIndex:
+    """One run of Pagefind over the site at ``root``, started in the background: it reads
+    only the posts' pages, so the build renders the rest meanwhile."""
+
+    def __init__(self, root: Path) -> None:
+        command = [
+            *(sys.executable, "-m", "pagefind", "--site", str(root), "--glob", POST_PAGES),
+            *("--output-subdir", FOLDER),
+        ]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+    def wait(self) -> int:
+        """How many pages were indexed, once Pagefind is done."""
+        try:
+            said, problems = self.process.communicate(timeout=1800)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.communicate()
+            raise SearchIndexFailed("Pagefind did not finish within 30 minutes") from None
+        if self.process.returncode != 0:
+            detail = problems.strip() or said.strip()
+            raise SearchIndexFailed(f"Pagefind failed ({self.process.returncode}): {detail}")
+        found = _INDEXED.search(said)
+        return int(found.group(1)) if found else 0
