@@ -9,6 +9,7 @@ writes the redirects, copies static files and media, and has Pagefind index the 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -288,12 +289,20 @@ class Build:
         # Forked workers inherit the settings and the loaded code; each opens its own
         # database connection, so the parent's is closed first.
         connections.close_all()
+        # What the parent holds is shared with the workers until one of them writes to it, and
+        # the garbage collector's passes write to every object they visit: frozen objects are
+        # not visited, so the workers keep sharing the parent's memory instead of copying it.
+        gc.collect()
+        gc.freeze()
         context = multiprocessing.get_context("fork")
-        with context.Pool(
-            self.processes, initializer=_start_worker, initargs=(str(self.root), self.base_url)
-        ) as pool:
-            for outcomes in pool.imap_unordered(_render_chunk, _chunks(jobs)):
-                yield from outcomes
+        try:
+            with context.Pool(
+                self.processes, initializer=_start_worker, initargs=(str(self.root), self.base_url)
+            ) as pool:
+                for outcomes in pool.imap_unordered(_render_chunk, _chunks(jobs)):
+                    yield from outcomes
+        finally:
+            gc.unfreeze()
 
     def _write_host_files(
         self, built: set[str], old: Manifest, new: Manifest, report: BuildReport

@@ -7,6 +7,7 @@ workers start as copies of this process (Django set up, the pipeline built) and 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -45,7 +46,13 @@ def map_on_every_core(
     if workers < 2:
         return [work(shared, item) for item in items]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start, initargs=(work, shared)
-    ) as pool:
-        return list(pool.map(_run, items, chunksize=CHUNK))
+    # The garbage collector writes to every object it visits, which would copy the parent's
+    # memory (the whole import) into each worker; frozen objects are not visited.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start, initargs=(work, shared)
+        ) as pool:
+            return list(pool.map(_run, items, chunksize=CHUNK))
+    finally:
+        gc.unfreeze()
