@@ -1,14 +1,19 @@
-"""A generated blog as files: a Hugo-layout Markdown folder, and the same posts as a WXR file.
+"""A generated blog as files: a Hugo-layout Markdown folder, the same posts as a WXR file, and
+the same posts as a folder in Liner Notes' own layout (what ``linernotes export markdown`` writes).
 
     .venv/bin/python bench/file_corpus.py markdown DIR --posts 10000
     .venv/bin/python bench/file_corpus.py wordpress FILE.xml --posts 10000
+    .venv/bin/python bench/file_corpus.py native DIR --posts 10000
 
 Each post has 1,200 to 2,500 words: paragraphs of sentences from the demo's seed posts (their
 teasers of real engineering articles, with a link or bold words now and then), and one to
 three of the demo's highlighted code blocks; one to three categories, one or two authors of
 the demo's seed posts, and a date in the last five years; the same seed gives the same
 corpus. Hugo reads the folder as it is (content/posts/<slug>.md with YAML front matter), so
-the build benchmark can use it too. No Django is needed.
+the build benchmark can use it too. The native folder (docs/exporting.md: linernotes.yaml with
+the categories, posts/YYYY/MM/<slug>.md, authors/<slug>.md) holds the same titles, slugs, dates,
+bodies, categories and authors, for ``linernotes import markdown`` and ``linernotes build
+--content``. No Django is needed.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import argparse
 import json
 import random
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -102,7 +108,7 @@ def corpus(size: int) -> Iterator[CorpusPost]:
         yield CorpusPost(
             number=number,
             title=title,
-            slug=f"{re.sub(r'[^a-z0-9]+', '-', title.lower()).strip('-')[:60]}-{number}",
+            slug=f"{re.sub(r'[^a-z0-9]+', '-', title.lower())[:60].strip('-')}-{number}",
             date=START + timedelta(minutes=rng.randint(0, 5 * 365 * 24 * 60)),
             categories=rng.sample(categories, k=rng.randint(1, 3)),
             authors=rng.sample(people, k=rng.randint(1, 2)),
@@ -146,6 +152,60 @@ def write_markdown(target: Path, size: int) -> int:
             "",
         ]
         (posts_dir / f"{post.slug}.md").write_text("\n".join(front) + post.body, encoding="utf-8")
+    return size
+
+
+def slugify(name: str) -> str:
+    """Django's slugify for these names: accents dropped, lower case, runs of others as "-"."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", plain.lower())).strip("-_")
+
+
+def write_native(target: Path, size: int) -> int:
+    """The same posts in the layout ``linernotes export markdown`` writes (docs/exporting.md)."""
+    import yaml  # a dependency of the project, in its virtualenv
+
+    def document(front: dict[str, object], body: str) -> str:
+        dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
+        return f"---\n{dumped}---\n{body}"
+
+    seed = json.loads((DEMO / "fixtures" / "seed_posts.json").read_text(encoding="utf-8"))
+    used_categories: set[str] = set()
+    used_authors: set[str] = set()
+    for post in corpus(size):
+        folder = target / "posts" / f"{post.date:%Y}" / f"{post.date:%m}"
+        folder.mkdir(parents=True, exist_ok=True)
+        # The primary category first, then the others by name, as the export orders them.
+        primary, *others = post.categories
+        categories = [primary, *sorted(others, key=lambda category: category[1])]
+        front = {
+            "title": post.title,
+            "slug": post.slug,
+            "status": "published",
+            "date": post.date.isoformat(timespec="seconds"),
+            "categories": [slug for slug, _ in categories],
+            "primary_category": primary[0],
+            "authors": [{"author": slugify(name)} for name in post.authors],
+        }
+        (folder / f"{post.slug}.md").write_text(document(front, post.body), encoding="utf-8")
+        used_categories.update(slug for slug, _ in post.categories)
+        used_authors.update(post.authors)
+    entries = [
+        {key: entry[key] for key in ("slug", "name", "description", "colour") if entry.get(key)}
+        for entry in seed["categories"]
+        if entry["slug"] in used_categories
+    ]
+    entries.sort(key=lambda entry: entry["name"])
+    (target / "linernotes.yaml").write_text(
+        yaml.safe_dump({"format": 1, "categories": entries}, sort_keys=False, width=1000),
+        encoding="utf-8",
+    )
+    (target / "authors").mkdir(exist_ok=True)
+    for name in sorted(used_authors):
+        slug = slugify(name)
+        (target / "authors" / f"{slug}.md").write_text(
+            document({"name": name, "slug": slug}, ""), encoding="utf-8"
+        )
     return size
 
 
@@ -220,11 +280,13 @@ def _html(markdown: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("kind", choices=("markdown", "wordpress"))
+    parser.add_argument("kind", choices=("markdown", "wordpress", "native"))
     parser.add_argument("target", type=Path)
     parser.add_argument("--posts", type=int, default=1000)
     options = parser.parse_args()
-    write = write_markdown if options.kind == "markdown" else write_wordpress
+    write = {"markdown": write_markdown, "wordpress": write_wordpress, "native": write_native}[
+        options.kind
+    ]
     print(f"wrote {write(options.target, options.posts)} posts to {options.target}")
 
 

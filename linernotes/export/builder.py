@@ -43,7 +43,7 @@ from linernotes.export.manifest import (
 )
 from linernotes.export.plan import Target, site_targets
 from linernotes.export.render import PageRenderer, Rendered, index_file
-from linernotes.export.search_index import SearchIndex, is_post_page
+from linernotes.export.search_index import PART_POSTS, SearchIndex, is_post_page, part_of
 from linernotes.site.placeholders import placeholder_svg
 
 # Addresses per task handed to a worker: enough to amortise the hand-over, few enough that
@@ -162,12 +162,14 @@ class Build:
         base_url: str,
         processes: int | None = None,
         search: bool = True,
+        search_part_posts: int = PART_POSTS,
         progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
     ) -> None:
         self.root = root
         self.base_url = base_url
         self.processes = processes or min(os.cpu_count() or 1, 8)
         self.search = search
+        self.search_part_posts = search_part_posts
         self.progress = progress
 
     def warm(self) -> None:
@@ -192,6 +194,7 @@ class Build:
                 {
                     "base_url": self.base_url,
                     "search": self.search,
+                    "search_parts": self.search_part_posts,
                     "year": timezone.localdate().year,
                 }
             ),
@@ -206,14 +209,16 @@ class Build:
         jobs, kept = self._plan(targets, old, new, full=report.full)
         report.skipped = len(kept)
         new.entries.update(kept)
-        self._remove_gone_posts(targets, old, report)
+        gone = self._remove_gone_posts(targets, old, report)
         lap("plan")
         # The posts' pages first: the search index is made from them while the rest renders.
         post_jobs = [job for job in jobs if job.target.indexed]
-        posts_written = self._render(post_jobs, old, new, report, "posts")
+        touched = gone | self._render(post_jobs, old, new, report, "posts")
         search = None
-        if self.search and (posts_written or report.full or not (self.root / "pagefind").is_dir()):
-            search = SearchIndex(self.root)
+        if self.search and (touched or report.full or not (self.root / "pagefind").is_dir()):
+            post_files = [entry.file for entry in new.entries.values() if is_post_page(entry.file)]
+            changed = None if report.full else {part_of(name) for name in touched}
+            search = SearchIndex(self.root, post_files, changed, part_posts=self.search_part_posts)
         self._render([job for job in jobs if not job.target.indexed], old, new, report, "pages")
         lap("render")
         built = {target.address for target in targets if target.address in new.entries}
@@ -226,7 +231,8 @@ class Build:
             self.progress("search index", 0, 1)
             report.searchable = search.wait()
             self.progress("search index", 1, 1)
-            lap("search")
+            lap("waiting for the search index")
+            report.stages["search index (beside rendering)"] = search.seconds
         report.seconds = time.perf_counter() - started
         return report
 
@@ -257,9 +263,9 @@ class Build:
 
     def _render(
         self, jobs: list[Job], old: Manifest, new: Manifest, report: BuildReport, stage: str
-    ) -> bool:
-        """Render ``jobs`` on every core; True when a post's own page was written."""
-        post_pages = False
+    ) -> set[str]:
+        """Render ``jobs`` on every core; returns the post pages written."""
+        post_pages: set[str] = set()
         total = len(jobs)
         self.progress(stage, 0, total)
         for done, outcome in enumerate(self._outcomes(jobs), start=1):
@@ -273,7 +279,8 @@ class Build:
                 new.entries[outcome.address] = outcome.entry
                 if outcome.written:
                     report.written += 1
-                    post_pages = post_pages or is_post_page(outcome.entry.file)
+                    if is_post_page(outcome.entry.file):
+                        post_pages.add(outcome.entry.file)
                 else:
                     report.unchanged += 1
             if done % CHUNK == 0 or done == total:
@@ -334,12 +341,17 @@ class Build:
         write_atomically(self.root / "_headers", headers.netlify_headers(sent).encode())
         write_atomically(self.root / "nginx-headers.conf", headers.nginx_headers(sent).encode())
 
-    def _remove_gone_posts(self, targets: list[Target], old: Manifest, report: BuildReport) -> None:
+    def _remove_gone_posts(
+        self, targets: list[Target], old: Manifest, report: BuildReport
+    ) -> set[str]:
         """Pages of posts no longer published go before the search index reads the folder."""
         current = {target.address for target in targets}
+        gone = set()
         for address, entry in old.entries.items():
             if address not in current and is_post_page(entry.file):
                 report.removed += remove_output(self.root, entry.file)
+                gone.add(entry.file)
+        return gone
 
     def _remove_stale(self, old: Manifest, new: Manifest, report: BuildReport) -> None:
         current = {entry.file for entry in new.entries.values()}

@@ -120,3 +120,4 @@ def watch(build: Build, content: Path | None, port: int, rebuild: Callable[[], o
         pass
     finally:
         server.shutdown()
+        server.server_close()

@@ -32,6 +32,7 @@ def safe_load(text: str) -> Any:
     except yaml.YAMLError:
         return yaml.safe_load(text)
 
+
 YAML_FENCE = re.compile(r"---[ \t]*")
 YAML_END = re.compile(r"(?:---|\.\.\.)[ \t]*")
 TOML_FENCE = re.compile(r"\+\+\+[ \t]*")

@@ -22,6 +22,7 @@ import feedparser
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from linernotes.export.preview import serve
 from tests.processes import REPOSITORY, clean_environment, free_port, run_python
 
 pytestmark = pytest.mark.browser
@@ -37,6 +38,8 @@ class StaticSite:
     url: str
     root: Path
     env: dict[str, str]
+    # The same site built with its search index in parts, served by the build's preview.
+    parts_url: str
 
 
 def nginx_config(root: Path, port: int, prefix: Path) -> str:
@@ -86,6 +89,11 @@ def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticSite
     _linernotes(env, "redirects", "add", "/old-about/", "/about/")
     root = var / "public"
     _linernotes(env, "build", str(root), "--base-url", url)
+    parts_port = free_port()
+    parts = var / "public-parts"
+    parts_url = f"http://127.0.0.1:{parts_port}"
+    _linernotes(env, "build", str(parts), "--base-url", parts_url, "--search-part-posts", "10")
+    preview = serve(parts, parts_port)
     prefix = var / "nginx"
     prefix.mkdir()
     config = prefix / "nginx.conf"
@@ -105,8 +113,10 @@ def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticSite
                     said = (prefix / "stderr.log").read_text()
                     raise RuntimeError(f"nginx did not start: {said}") from None
                 time.sleep(0.1)
-        yield StaticSite(url, root, env)
+        yield StaticSite(url, root, env, parts_url)
     finally:
+        preview.shutdown()
+        preview.server_close()
         server.terminate()
         server.wait(timeout=10)
         log.close()
@@ -297,3 +307,37 @@ print(json.dumps(found))
         assert live[query][0] in static[query][:3], (query, live[query], static[query])
         overlaps.append(len(set(live[query]) & set(static[query])) / len(live[query]))
     assert sum(overlaps) / len(overlaps) >= 0.6, overlaps
+
+
+PAGEFIND_URLS = """async (queries) => {
+    const pagefind = await import("/pagefind/pagefind.js");
+    const found = {};
+    for (const query of queries) {
+        const search = await pagefind.search(query);
+        const data = await Promise.all(search.results.map((r) => r.data()));
+        found[query] = data.map((d) => d.url).sort();
+    }
+    return found;
+}"""
+
+
+def test_an_index_in_parts_finds_what_one_index_finds(
+    static_site: StaticSite, browser: Browser
+) -> None:
+    parts = sorted(
+        path.name
+        for path in (static_site.root.parent / "public-parts" / "pagefind" / "parts").iterdir()
+    )
+    assert len(parts) > 3
+    found = {}
+    for site in (static_site.url, static_site.parts_url):
+        tab = browser.new_page()
+        tab.goto(site + "/search/")
+        found[site] = tab.evaluate(PAGEFIND_URLS, QUERIES)
+        tab.close()
+    for query in QUERIES:
+        whole = set(found[static_site.url][query])
+        in_parts = set(found[static_site.parts_url][query])
+        assert whole, query
+        # Each part trims its own weak matches, so parts may find a few more, never fewer.
+        assert whole <= in_parts, (query, whole - in_parts)

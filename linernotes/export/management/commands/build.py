@@ -12,7 +12,7 @@ from django.test.utils import override_settings
 
 from linernotes.console import StageProgress
 from linernotes.export.builder import Build, BuildReport, static_settings
-from linernotes.export.search_index import SearchIndexFailed
+from linernotes.export.search_index import PART_POSTS, SearchIndexFailed
 from linernotes.importers.content_scan import NotAContentFolder
 from linernotes.importers.content_sync import SyncReport, sync_content
 from linernotes.importers.records import UnreadableSource
@@ -62,6 +62,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-search", action="store_true", help="skip the search index")
         parser.add_argument(
+            "--search-part-posts",
+            type=int,
+            default=PART_POSTS,
+            metavar="N",
+            help=f"above N posts, make the search index in parts, one per half-year, so "
+            f"Pagefind's memory stays small and an edit re-indexes one part ({PART_POSTS})",
+        )
+        parser.add_argument(
             "--processes", type=int, help="worker processes (default: one per core)"
         )
         parser.add_argument(
@@ -92,6 +100,7 @@ class Command(BaseCommand):
                 base_url=url,
                 processes=options["processes"],
                 search=not options["no_search"],
+                search_part_posts=max(1, options["search_part_posts"]),
             )
             report = self._build(build, content)
             if options["watch"]:
