@@ -12,6 +12,7 @@ import gc
 import re
 import time
 from collections.abc import Callable
+from functools import partial
 
 import lxml.html
 import pytest
@@ -27,6 +28,7 @@ EMBED = (
     ' height="315" loading="lazy" allowfullscreen></iframe>\n\n'
 )
 MAX_GROWTH = 8.0
+MIN_SMALL_SECONDS = 0.02
 
 
 def cpu_seconds(function: Callable[[], object]) -> float:
@@ -45,8 +47,19 @@ def cpu_seconds(function: Callable[[], object]) -> float:
 
 
 def growth(make: Callable[[int], str], size: int) -> float:
-    small, large = make(size), make(4 * size)
-    return cpu_seconds(lambda: render_markdown(large)) / cpu_seconds(lambda: render_markdown(small))
+    """How much longer four times the input takes, from a small input that is not too small.
+
+    The size doubles until the small render takes long enough that scheduling and timer noise
+    on a shared machine is a small part of it.
+    """
+    while True:
+        small = make(size)
+        small_seconds = cpu_seconds(partial(render_markdown, small))
+        if small_seconds >= MIN_SMALL_SECONDS:
+            break
+        size *= 2
+    large = make(4 * size)
+    return cpu_seconds(partial(render_markdown, large)) / small_seconds
 
 
 SHAPES = {
