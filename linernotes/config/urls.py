@@ -1,11 +1,17 @@
-"""URL wiring: the admin, media in simple deployments, and the public site last."""
+"""URL wiring: the health check, the admin, media in simple deployments, and the public site
+last."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
-urlpatterns: list[URLPattern | URLResolver] = [path("admin/", admin.site.urls)]
+from linernotes.operations.health import HEALTH_CHECK_PATH, health_check
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(HEALTH_CHECK_PATH.lstrip("/"), health_check, name="healthz"),
+    path("admin/", admin.site.urls),
+]
 
 if settings.LINERNOTES_SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")

@@ -82,9 +82,21 @@ def page_key(request: HttpRequest, encoding: str) -> str:
     return f"page:{_fingerprint.get()}:{current_version()}:{encoding}:{address.hexdigest()}"
 
 
+# Addresses the cache never looks at, registered by the apps that serve them: answers that
+# must be this moment's and must not depend on the cache or the content version being
+# readable, such as the load balancers' health check.
+_uncached_paths: set[str] = set()
+
+
+def skip_page_cache(path: str) -> None:
+    """Requests for ``path`` go straight to the view: no cache read, no version read."""
+    _uncached_paths.add(path)
+
+
 def bypasses_cache(request: HttpRequest) -> bool:
     return (
         settings.LINERNOTES_PAGE_CACHE_SECONDS == 0
+        or request.path_info in _uncached_paths
         or request.method not in {"GET", "HEAD"}
         or settings.SESSION_COOKIE_NAME in request.COOKIES
         or MESSAGES_COOKIE in request.COOKIES

@@ -1,0 +1,1 @@
+"""Running an instance: backups, restores and the load balancers' health check."""
