@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: install
-	$(BIN)/linernotes demo
+	$(BIN)/linernotes demo $(if $(PORT),--port $(PORT))
 
 check: install
 	$(BIN)/ruff check .

@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+import linernotes
+from linernotes.config.environment import load_env_file
 from linernotes.export.paths import CONTENT_CACHE
 
 # The commands people need day to day, shown first by ``linernotes --help``.
@@ -30,7 +32,20 @@ EVERYDAY_COMMANDS = {
     "build": "the site as static files: build OUTDIR (--content DIR, --base-url, --watch)",
     "content": "sync the content folder with the database (sync [--dir DIR] [--dry-run])",
     "logins": "list sign-in lockouts, or unlock (--username, --ip, --all) after failed passwords",
+    "backup": "the database and media folder in one .tar.gz archive (--output FILE)",
+    "restore": "a backup archive into an empty instance: restore FILE (--force to replace)",
 }
+
+
+def version_line() -> str:
+    import platform
+
+    import django
+
+    return (
+        f"linernotes {linernotes.__version__} "
+        f"(Django {django.get_version()}, Python {platform.python_version()})"
+    )
 
 
 def overview() -> str:
@@ -43,9 +58,10 @@ def overview() -> str:
         "Commands:",
         *(f"  {name.ljust(width)}  {text}" for name, text in EVERYDAY_COMMANDS.items()),
         "",
+        "'linernotes --version' names this release;",
         "'linernotes <command> --help' describes a command and its options;",
         "'linernotes help --commands' lists every command, including Django's own.",
-        "Settings come from environment variables; see docs/configuration.md.",
+        "Settings come from environment variables and a .env file; see docs/configuration.md.",
     ]
     return "\n".join(lines)
 
@@ -55,7 +71,17 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args in (["-h"], ["--help"], ["help"]):
         print(overview())
         return
+    if args == ["--version"]:
+        print(version_line())
+        return
+    try:
+        load_env_file()
+    except FileNotFoundError as error:
+        sys.exit(f"linernotes: {error}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linernotes.config.settings")
+    if args[0] in {"demo", "runserver"}:
+        # The development server prints a line per request of its own.
+        os.environ.setdefault("LINERNOTES_LOG_REQUESTS", "false")
     if args[0] == "demo":
         _point_site_url_at_demo(args[1:])
     if args[0] == "build":

@@ -11,7 +11,17 @@ import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
 
-from linernotes.config.environment import env_bool, env_int, env_list, env_str, secret_key
+from linernotes.config.environment import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_link_groups,
+    env_list,
+    env_str,
+    secret_key,
+)
+from linernotes.config.logs import logging_config
+from linernotes.config.media_storage import KINDS, media_storage
 
 # Lets classes such as ModelAdmin take type parameters at run time, as the type stubs describe.
 django_stubs_ext.monkeypatch()
@@ -39,7 +49,12 @@ LINERNOTES_PAGE_SIZE = env_int("LINERNOTES_PAGE_SIZE", 24)
 LINERNOTES_EXCERPT_LENGTH = env_int("LINERNOTES_EXCERPT_LENGTH", 160, minimum=20)
 LINERNOTES_DATE_FORMAT = env_str("LINERNOTES_DATE_FORMAT", "F j, Y")
 LINERNOTES_WORDS_PER_MINUTE = env_int("LINERNOTES_WORDS_PER_MINUTE", 230)
-LINERNOTES_SERVE_MEDIA = env_bool("LINERNOTES_SERVE_MEDIA", True)
+# Uploads on this host's disk (MEDIA_ROOT), or in an S3-compatible bucket every host shares
+# (config/media_storage.py); a bucket's files reach readers through the web server, not the app.
+LINERNOTES_MEDIA_STORAGE = env_choice("LINERNOTES_MEDIA_STORAGE", "filesystem", KINDS)
+LINERNOTES_SERVE_MEDIA = env_bool(
+    "LINERNOTES_SERVE_MEDIA", LINERNOTES_MEDIA_STORAGE == "filesystem"
+)
 LINERNOTES_MAX_BODY_BYTES = env_int("LINERNOTES_MAX_BODY_BYTES", 1_048_576)
 LINERNOTES_MAX_IMAGE_PIXELS = env_int("LINERNOTES_MAX_IMAGE_PIXELS", 40_000_000)
 # Largest file the media library accepts, in bytes (content/uploads.py).
@@ -103,9 +118,13 @@ INSTALLED_APPS = [
     "linernotes.importers",
     "linernotes.export",
     "linernotes.demo",
+    # Backups, restores and the health check; it may use every app, and no app uses it.
+    "linernotes.operations",
 ]
 
 MIDDLEWARE = [
+    # First, so its timing covers everything below, cached pages included.
+    "linernotes.config.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses what the public-page compression below left alone (admin pages, errors).
@@ -217,7 +236,16 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("LINERNOTES_MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(
+        LINERNOTES_MEDIA_STORAGE,
+        site_url=LINERNOTES_SITE_URL,
+        media_url=MEDIA_URL,
+        # django-storages' own names; credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)
+        # are read by boto3 itself and never become settings.
+        bucket=env_str("AWS_STORAGE_BUCKET_NAME", ""),
+        endpoint_url=env_str("AWS_S3_ENDPOINT_URL", ""),
+        region=env_str("AWS_S3_REGION_NAME", ""),
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -232,6 +260,9 @@ if _https_site:
     # The proxy in front (docs/deploy.md) says which requests reached it over TLS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("LINERNOTES_SSL_REDIRECT", False)
+# Load balancers poll the health check over plain HTTP on the private network
+# (docs/operations.md#the-health-check); a redirect would read as "unhealthy".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("LINERNOTES_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LINERNOTES_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("LINERNOTES_HSTS_PRELOAD", False)
@@ -243,11 +274,12 @@ SILENCED_SYSTEM_CHECKS = env_list("LINERNOTES_SILENCED_CHECKS", [])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        # Origins an operator's head snippet loads from (analytics): see the site's chrome.
+        "script-src": [SELF, *env_list("LINERNOTES_CSP_SCRIPT_SRC", [])],
         "style-src": [SELF],
         "img-src": [SELF, "https:", "data:"],
         "font-src": [SELF],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *env_list("LINERNOTES_CSP_CONNECT_SRC", [])],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -277,12 +309,15 @@ AXES_CLIENT_IP_CALLABLE = "linernotes.config.client_ip.client_address"
 # Attempts are logged through the LOGGING configuration, not printed on every start.
 AXES_VERBOSE = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LINERNOTES_LOG_LEVEL", "WARNING")},
-}
+# One line per event on standard error (docs/configuration.md#logs): text for people, or
+# JSON objects for a log collector. Requests get a line each (config/request_log.py).
+LINERNOTES_LOG_FORMAT = env_choice("LINERNOTES_LOG_FORMAT", "text", ["text", "json"])
+LINERNOTES_LOG_REQUESTS = env_bool("LINERNOTES_LOG_REQUESTS", True)
+LOGGING = logging_config(
+    kind=LINERNOTES_LOG_FORMAT,
+    level=env_str("LINERNOTES_LOG_LEVEL", "WARNING"),
+    requests=LINERNOTES_LOG_REQUESTS,
+)
 
 # --- Search (docs/configuration.md#search) ---
 LINERNOTES_SEARCH_BACKEND = env_str("LINERNOTES_SEARCH_BACKEND", "auto")
@@ -300,6 +335,15 @@ LINERNOTES_SOCIAL_IMAGE_WIDTH = env_int("LINERNOTES_SOCIAL_IMAGE_WIDTH", 1200)
 LINERNOTES_SOCIAL_IMAGE_HEIGHT = env_int("LINERNOTES_SOCIAL_IMAGE_HEIGHT", 630)
 LINERNOTES_TWITTER_SITE = env_str("LINERNOTES_TWITTER_SITE", "")
 LINERNOTES_SOCIAL_PROFILES = env_list("LINERNOTES_SOCIAL_PROFILES", [])
+
+# --- The site's chrome (docs/configuration.md#the-sites-chrome) ---
+# A line of Markdown above the header (a link, emphasis), which readers may dismiss.
+LINERNOTES_ANNOUNCEMENT = env_str("LINERNOTES_ANNOUNCEMENT", "")
+LINERNOTES_FOOTER_LINKS = env_link_groups("LINERNOTES_FOOTER_LINKS")
+# HTML placed at the end of every public page's <head>, such as an analytics script. Scripts
+# must be files (src=...) whose origins LINERNOTES_CSP_SCRIPT_SRC allows (in the policy above):
+# inline ones are refused by the Content-Security-Policy (check linernotes.W002 says so).
+LINERNOTES_HEAD_SNIPPET = env_str("LINERNOTES_HEAD_SNIPPET", "")
 
 # --- Newsletter and background tasks (docs/newsletter.md) ---
 # Django's own names, so any guide to Django email applies. Without EMAIL_HOST mail is printed

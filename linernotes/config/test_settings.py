@@ -32,3 +32,6 @@ WHITENOISE_USE_FINDERS = True
 
 # Background tasks run inline, so a test sees their effects as soon as they are enqueued.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
+
+# A line per request would only be noise here; the tests of the request log turn it on.
+LOGGING["loggers"]["linernotes.requests"]["level"] = "WARNING"  # noqa: F405

@@ -14,7 +14,7 @@ SOURCES = [
 ]
 
 _READ = re.compile(
-    r"""(?:env_(?:str|int|bool|list)|os\.environ\.get|os\.getenv|os\.environ\.setdefault)"""
+    r"""(?:env_(?:str|int|bool|list|choice|link_groups)|os\.environ\.get|os\.getenv|os\.environ\.setdefault)"""
     r"""\(\s*"([A-Z][A-Z0-9_]+)\"|os\.environ\["([A-Z][A-Z0-9_]+)"\]"""
     # A name kept in a constant first, as in DEMO_PASSWORD_VARIABLE = "...".
     r"""|^[A-Z_]+_VARIABLE\s*=\s*"([A-Z][A-Z0-9_]+)\""""

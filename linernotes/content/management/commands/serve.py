@@ -26,7 +26,7 @@ class Command(BaseCommand):
             options["bind"],
             "--workers",
             str(options["workers"]),
-            "--access-logfile",
-            "-",
         ]
+        # No gunicorn access log: the site logs each request itself, with its timing and in
+        # the configured format (LINERNOTES_LOG_FORMAT).
         os.execv(sys.executable, gunicorn)

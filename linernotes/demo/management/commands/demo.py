@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from linernotes.demo.loader import load_demo
 from linernotes.demo.staff import ensure_demo_staff
 from linernotes.newsletter.background import worker_process
+from linernotes.ports import refuse_busy_port
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD_VARIABLE = "LINERNOTES_DEMO_PASSWORD"
@@ -31,6 +32,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_serve"]:
+            # Before the set-up work, so a busy port costs a second, not a minute.
+            refuse_busy_port(
+                options["host"],
+                options["port"],
+                hint="Choose another port with --port (make demo PORT=8001).",
+            )
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         summary = load_demo()

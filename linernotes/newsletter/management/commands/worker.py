@@ -4,11 +4,14 @@ import logging
 import os
 import signal
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from linernotes.config.logs import make_formatter
 from linernotes.newsletter import sending
 from linernotes.newsletter.background import DueWorkChecker, GracefulWorker, check_due_work
 
@@ -42,12 +45,21 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--exit-with-parent",
-            action="store_true",
-            help="Stop when the process that started this one exits (the demo uses this).",
+            type=int,
+            metavar="PID",
+            help="Stop when process PID, the one that started this one, exits (the demo uses "
+            "this).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self._configure_logging(options["verbosity"])
+        parent = options["exit_with_parent"]
+        if parent is not None and os.getppid() != parent:
+            # Started by a process that is already gone: there is no one to work for.
+            raise CommandError(f"process {parent}, which started this worker, has exited")
+        with self._logging(options["verbosity"]):
+            self._work(options, parent)
+
+    def _work(self, options: dict[str, Any], parent: int | None) -> None:
         sending.stop_requested.clear()
         worker = GracefulWorker(
             queue_names=options["queue_name"].split(","),
@@ -62,7 +74,6 @@ class Command(BaseCommand):
         if options["batch"]:
             check_due_work()
         else:
-            parent = os.getppid() if options["exit_with_parent"] else None
             DueWorkChecker(settings.LINERNOTES_NEWSLETTER_POLL_SECONDS, parent_pid=parent).start()
         previous = {number: signal.getsignal(number) for number in STOP_SIGNALS}
         worker.configure_signals()
@@ -73,11 +84,22 @@ class Command(BaseCommand):
             for number, handler in previous.items():
                 signal.signal(number, handler)
 
-    def _configure_logging(self, verbosity: int) -> None:
+    @contextmanager
+    def _logging(self, verbosity: int) -> Iterator[None]:
+        """The worker's lines go to its output, in the configured format, while it runs."""
         level = {0: logging.CRITICAL, 1: logging.INFO}.get(verbosity, logging.DEBUG)
-        for name in LOGGERS:
-            logger = logging.getLogger(name)
+        handler = logging.StreamHandler(self.stdout)
+        handler.setFormatter(make_formatter(settings.LINERNOTES_LOG_FORMAT))
+        loggers = [logging.getLogger(name) for name in LOGGERS]
+        before = [(logger.level, logger.propagate) for logger in loggers]
+        for logger in loggers:
             logger.setLevel(level)
-            if not logger.handlers:
-                logger.addHandler(logging.StreamHandler(self.stdout))
-                logger.propagate = False
+            logger.addHandler(handler)
+            logger.propagate = False
+        try:
+            yield
+        finally:
+            for logger, (old_level, old_propagate) in zip(loggers, before, strict=True):
+                logger.removeHandler(handler)
+                logger.setLevel(old_level)
+                logger.propagate = old_propagate
