@@ -134,12 +134,27 @@ def _load_post(
     record_revision(post, by=None)
 
 
+def _hero_values(meta: dict[str, Any], source: str) -> dict[str, Any]:
+    """The hero image fields of a post whose ``hero`` names a file in media/ (with its
+    ``hero_alt``), pointing at the copy ``_copy_media()`` puts in MEDIA_ROOT/demo/."""
+    if not meta.get("hero"):
+        return {}
+    name = Path(meta["hero"]).name
+    if not (MEDIA_DIR / name).is_file():
+        raise ValueError(f"{source}: the hero image {meta['hero']!r} is not in {MEDIA_DIR}")
+    alt = meta.get("hero_alt")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"{source}: the hero image {name} needs a hero_alt text")
+    return {"hero_image": f"demo/{name}", "hero_image_alt": alt}
+
+
 def _load_seed_post(entry: dict[str, Any], categories: dict[str, Category]) -> None:
     values = {
         "title": entry["title"],
         "summary": entry["summary"],
         "external_url": entry["url"],
         "featured": bool(entry.get("featured")),
+        **_hero_values(entry, f"{SEED_FILE.name}: {entry['slug']}"),
     }
     when = timezone.make_aware(datetime.combine(date.fromisoformat(entry["published"]), time(9)))
     _load_post(entry["slug"], values, when, entry["categories"], entry["authors"], categories)
@@ -153,9 +168,7 @@ def _load_markdown_post(path: Path, categories: dict[str, Category]) -> None:
         "summary": meta.get("summary", ""),
         "featured": bool(meta.get("featured")),
     }
-    if meta.get("hero"):
-        values["hero_image"] = f"demo/{Path(meta['hero']).name}"
-        values["hero_image_alt"] = meta["hero_alt"]
+    values.update(_hero_values(meta, str(path)))
     published = meta["published"]
     when = published if isinstance(published, datetime) else datetime.fromisoformat(published)
     _load_post(meta["slug"], values, when, meta["categories"], meta["authors"], categories)
