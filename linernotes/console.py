@@ -13,6 +13,8 @@ from types import TracebackType
 from typing import IO, Any, cast
 
 PLAIN_STEPS = 10
+# What a long operation is given to report with: (stage, done, total).
+Progress = Callable[[str, int, int], None]
 # Called once per item done, with the item's name.
 Advance = Callable[[str], None]
 

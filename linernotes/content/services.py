@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from linernotes.console import Progress
 from linernotes.content.models import Author, Byline, Category, Page, Post, Status
 from linernotes.content.ownership import check_status_change
 from linernotes.content.signals import post_published, post_submitted, post_unpublished
@@ -120,20 +121,26 @@ def set_post_bylines(*, post: Post, credits: Sequence[Credit]) -> None:
 
 
 @transaction.atomic
-def rerender_all(*, dry_run: bool = False) -> int:
+def rerender_all(*, dry_run: bool = False, progress: Progress | None = None) -> int:
     """Render every post and page again (after a pipeline change). Returns how many changed.
 
     With ``dry_run`` nothing is saved: the count says what a real run would change.
+    ``progress`` is told ``(stage, done, total)`` after each item.
     """
     changed = 0
     for model, fields in RENDERED_FIELDS.items():
-        for item in model.objects.iterator(chunk_size=200):
+        total = model.objects.count()
+        stage = str(model._meta.verbose_name_plural).capitalize()
+        items: Iterator[Post | Page] = model.objects.iterator(chunk_size=200)
+        for done, item in enumerate(items, start=1):
             before = item.body_html
             if dry_run:
                 item.render()
             else:
                 item.save(update_fields=fields)
             changed += item.body_html != before
+            if progress is not None:
+                progress(stage, done, total)
     return changed
 
 

@@ -34,6 +34,7 @@ from linernotes.export.files import (
     write_output,
 )
 from linernotes.export.manifest import (
+    MANIFEST,
     Entry,
     Manifest,
     code_fingerprint,
@@ -126,7 +127,7 @@ def _render_one(job: Job) -> Outcome:
     target = job.target
     if target.placeholder is not None:
         svg = placeholder_svg(*target.placeholder).encode()
-        page = Rendered(200, svg, "image/svg+xml", "", set(), {})
+        page = Rendered(200, svg, "image/svg+xml", "")
     else:
         page = _Worker.renderer.render(target.address)
     if page.status != target.status:
@@ -171,6 +172,7 @@ class Build:
         self.search = search
         self.search_part_posts = search_part_posts
         self.progress = progress
+        self._saved: tuple[tuple[int, int] | None, Manifest] = (None, Manifest())
 
     def warm(self) -> None:
         """Load what rendering needs (templates, URL patterns) in this process."""
@@ -187,7 +189,7 @@ class Build:
             clock = now
 
         self.root.mkdir(parents=True, exist_ok=True)
-        old = Manifest.load(self.root)
+        old = self._previous_manifest()
         new = Manifest(
             # The footer's copyright names the year.
             code=code_fingerprint(
@@ -226,6 +228,8 @@ class Build:
         self._remove_stale(old, new, report)
         self._copy_files(old, new, report)
         new.save(self.root)
+        # Kept for the next build of this process (--watch), which reads it back otherwise.
+        self._saved = (self._manifest_stamp(), new)
         lap("files")
         if search is not None:
             self.progress("search index", 0, 1)
@@ -236,6 +240,21 @@ class Build:
         report.seconds = time.perf_counter() - started
         return report
 
+    def _manifest_stamp(self) -> tuple[int, int] | None:
+        try:
+            info = (self.root / MANIFEST).stat()
+        except FileNotFoundError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
+    def _previous_manifest(self) -> Manifest:
+        """The manifest the last build wrote: from memory when this process wrote it and the
+        file is as it was left, else read from the folder."""
+        stamp, manifest = self._saved
+        if stamp is not None and stamp == self._manifest_stamp():
+            return manifest
+        return Manifest.load(self.root)
+
     def _plan(
         self, targets: list[Target], old: Manifest, new: Manifest, *, full: bool
     ) -> tuple[list[Job], dict[str, Entry]]:
@@ -245,6 +264,8 @@ class Build:
             if old.posts.get(pk) != new.posts.get(pk)
         }
         jobs, kept = [], {}
+        # A string rather than a Path per file: this runs for every address of the site.
+        root = str(self.root)
         for target in targets:
             known = old.entries.get(target.address)
             stale = (
@@ -252,7 +273,7 @@ class Build:
                 or target.always
                 or known is None
                 or not changed.isdisjoint(known.posts)
-                or not (self.root / known.file).exists()
+                or not os.path.exists(f"{root}/{known.file}")
             )
             if stale:
                 jobs.append(Job(target, known))

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from linernotes.content.addresses import path_to
-from linernotes.content.models import Author, Category, Page, Post
+from linernotes.content.addresses import path_maker
+from linernotes.content.models import Author, Category, Page, Post, post_path
+from linernotes.seo.images import ICON_SIZES
 from linernotes.seo.sitemaps import SITEMAPS
 from linernotes.site.placeholders import DEFAULT_COLOUR
 
@@ -90,18 +91,25 @@ def _archives() -> Iterator[Target]:
 
 def _posts() -> tuple[list[Target], list[Target]]:
     """Each post's page, and the placeholder images of those without a picture."""
-    published = Post.objects.published().order_by("pk").select_related("primary_category")
+    # Rows rather than Post objects, and one reverse() per kind of address rather than per
+    # post: at ten thousand posts this list is most of the time an incremental build plans.
+    post_page = path_maker("site:post", 1987, "06", "sample-slug-p")
+    placeholder = path_maker("site:placeholder", "sample-slug-p")
+    rows = (
+        Post.objects.published()
+        .order_by("pk")
+        .values_list("slug", "published_at", "created_at", "hero_image", "primary_category__colour")
+    )
     pages, placeholders = [], []
-    for post in published.only(
-        "slug", "published_at", "created_at", "hero_image", "primary_category__colour"
-    ):
-        pages.append(Target(post.get_absolute_url(), indexed=True))
+    for slug, published_at, created_at, hero_image, colour in rows:
+        pages.append(
+            Target(post_path(slug, published_at, created_at, path=post_page), indexed=True)
+        )
         # Cards without a hero image show the post's placeholder pattern. (Its social card
         # would be a PNG of it, which a static build leaves out: seo.identity.post_image.)
-        if not post.hero_image:
-            colour = post.primary_category.colour if post.primary_category else DEFAULT_COLOUR
+        if not hero_image:
             placeholders.append(
-                Target(path_to("site:placeholder", post.slug), placeholder=(post.slug, colour))
+                Target(placeholder(slug), placeholder=(slug, colour or DEFAULT_COLOUR))
             )
     return pages, placeholders
 
@@ -130,6 +138,10 @@ def site_targets() -> list[Target]:
         Target(reverse("seo:robots")),
         Target(reverse("seo:site-image")),
         Target(reverse("seo:logo")),
+        Target(reverse("seo:favicon")),
+        Target(reverse("seo:touch-icon")),
+        *(Target(reverse("seo:icon", args=[size])) for size in ICON_SIZES),
+        Target(reverse("seo:web-manifest")),
         Target(reverse("search:search")),
         Target(NOT_FOUND_PROBE, NOT_FOUND_FILE, status=404),
     ]

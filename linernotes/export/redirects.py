@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
-from django.templatetags.static import static
 from django.urls import reverse
 
 from linernotes.content.addresses import absolute_url
@@ -40,11 +39,9 @@ class StaticRedirect:
 
 def site_redirects(built: set[str]) -> list[StaticRedirect]:
     """Every redirect the live site answers that a static copy can: rules, category aliases,
-    and the two fixed ones (/feed without its slash, /favicon.ico)."""
+    and the fixed one (/feed without its slash)."""
     found = [
         StaticRedirect("/feed", absolute_url(reverse("seo:feed")), 301),
-        # Not permanent: the icon's hashed address changes with the theme.
-        StaticRedirect("/favicon.ico", absolute_url(static("linernotes/favicon.svg")), 302),
     ]
     for alias in CategoryAlias.objects.select_related("category").order_by("slug"):
         old = reverse("site:category", args=[alias.slug])

@@ -3,15 +3,13 @@ objects earlier imports of the same site made."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from linernotes.console import Progress
 from linernotes.importers.models import ImportedItem, ItemKind
 from linernotes.importers.records import ImportedSite
 from linernotes.importers.report import ImportReport
 from linernotes.importers.staging import MediaStage
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.text import slugify
 
+from linernotes.console import Progress
 from linernotes.content.models import Author, Category, CategoryAlias, Page, PageStatus
-from linernotes.importers.context import ImportContext, Progress
+from linernotes.importers.context import ImportContext
 from linernotes.importers.fields import body_with_media, checked_url, digest, free_page_slug
 from linernotes.importers.models import ImportedItem, ItemKind
 from linernotes.importers.post_writer import PostWriter

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from linernotes.console import Progress
 from linernotes.content.models import Post, PostQuerySet, Status
 from linernotes.search.backends import get_backend
 from linernotes.search.backends.base import SearchBackend
@@ -52,8 +53,11 @@ def index_posts(post_ids: Collection[int]) -> None:
 
 
 @transaction.atomic
-def rebuild_index(*, dry_run: bool = False) -> RebuildSummary:
-    """Index every indexable post again and remove every other document."""
+def rebuild_index(*, dry_run: bool = False, progress: Progress | None = None) -> RebuildSummary:
+    """Index every indexable post again and remove every other document.
+
+    ``progress`` is told ``("Indexing posts", done, total)`` after each batch.
+    """
     indexable = indexable_posts()
     stale = SearchDocument.objects.exclude(post__in=indexable.values("pk"))
     ids = list(indexable.order_by("pk").values_list("pk", flat=True))
@@ -67,8 +71,12 @@ def rebuild_index(*, dry_run: bool = False) -> RebuildSummary:
         return summary
     backend = get_backend()
     stale.delete()
+    done = 0
     for chunk in _batches(ids):
         _write(list(indexable.filter(pk__in=chunk).for_listing()), backend)
+        done += len(chunk)
+        if progress is not None:
+            progress("Indexing posts", done, len(ids))
     backend.compact()
     return summary
 

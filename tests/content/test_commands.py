@@ -26,8 +26,11 @@ def test_rerender_updates_stale_html_and_dry_run_saves_nothing() -> None:
     call_command("rerender", "--dry-run", stdout=out)
     assert "1 posts and pages would change" in out.getvalue()
     assert Post.objects.get(pk=post.pk).body_html == "<p>stale</p>"
-    call_command("rerender", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("rerender", stdout=out)
     assert "<em>emphasis</em>" in Post.objects.get(pk=post.pk).body_html
+    # Off a terminal, progress is plain lines, one stage per kind of item.
+    assert "Posts: [1/1]" in out.getvalue().splitlines()
 
 
 def test_demo_loads_seed_and_written_posts_idempotently(settings) -> None:

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import gzip
+import logging
 from pathlib import Path
 
 import brotli
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from linernotes.content.models import CategoryAlias, Post
+from linernotes.export.builder import Build
+from linernotes.export.manifest import MANIFEST, Manifest
 from linernotes.seo.models import Match, Redirect
-from tests.export.helpers import BASE_URL, build, entries, live_bytes, local_links, resolves
+from tests.export.helpers import (
+    BASE_URL,
+    build,
+    build_settings,
+    entries,
+    live_bytes,
+    local_links,
+    resolves,
+)
 from tests.factories import AuthorFactory, CategoryFactory, PageFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +68,10 @@ def test_every_page_type_is_built_at_its_address(blog: list[Post], tmp_path: Pat
         "/sitemap.xml": "sitemap.xml",
         "/sitemap-posts.xml": "sitemap-posts.xml",
         "/robots.txt": "robots.txt",
+        "/favicon.ico": "favicon.ico",
+        "/apple-touch-icon.png": "apple-touch-icon.png",
+        "/icon-512.png": "icon-512.png",
+        "/site.webmanifest": "site.webmanifest",
         "/search/": "search/index.html",
         "/-/not-found/": "404.html",
         blog[3].get_absolute_url(): blog[3].get_absolute_url().lstrip("/") + "index.html",
@@ -212,3 +228,32 @@ def test_a_signup_address_that_is_not_a_web_address_is_refused(settings: object)
     assert "linernotes.E002" in {message.id for message in run_checks()}
     settings.LINERNOTES_STATIC_SIGNUP_URL = "https://blog.example.com/newsletter/"  # type: ignore[attr-defined]
     assert "linernotes.E002" not in {message.id for message in run_checks()}
+
+
+def test_a_build_is_not_logged_as_traffic(
+    blog: list[Post], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="linernotes.requests")
+    report = build(tmp_path / "out")
+    assert report.rendered > 20
+    assert [record for record in caplog.records if record.name == "linernotes.requests"] == []
+
+
+def test_a_build_that_stays_running_plans_from_what_it_wrote_unless_the_file_changed(
+    blog: list[Post], tmp_path: Path
+) -> None:
+    root = tmp_path / "out"
+    with override_settings(**build_settings(root)):
+        running = Build(root, base_url=BASE_URL, processes=1, search=False)
+        first = running.run()
+        blog[0].body += "\n\nEdited while watching."
+        blog[0].save()
+        again = running.run()
+        assert not again.full
+        assert 0 < again.rendered < first.rendered
+        # The manifest on disk is what a fresh process would plan from: the same answer.
+        assert Manifest.load(root).entries == running._saved[1].entries
+        # Changed behind its back (here: removed), the folder's manifest is read again.
+        (root / MANIFEST).unlink()
+        redone = running.run()
+        assert redone.rendered == first.rendered

@@ -106,3 +106,10 @@ def test_the_worker_runs_queued_tasks_from_the_database(
         TaskResultStatus.SUCCESSFUL
     }
     assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}
+
+
+@pytest.mark.django_db
+def test_a_digest_dry_run_with_nothing_due_says_so() -> None:
+    out = io.StringIO()
+    call_command("newsletter", "digest", "--dry-run", stdout=out)
+    assert out.getvalue() == "No digest is due: nothing would be queued.\n"

@@ -206,6 +206,7 @@ def test_rebuild_covers_every_published_post_and_nothing_else(
     out = io.StringIO()
     call_command("search", "rebuild", stdout=out)
     assert "Indexed 2 posts (1 public now, 1 not yet); removed 1 stale" in out.getvalue()
+    assert "Indexing posts: [2/2]" in out.getvalue().splitlines()
     assert indexed_ids() == {mixed_posts["published"].pk, mixed_posts["scheduled"].pk}
     assert set(Post.objects.filter(status=Status.PUBLISHED).values_list("pk", flat=True)) == (
         indexed_ids()

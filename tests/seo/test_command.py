@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from linernotes.seo.models import Match, Redirect
+from tests.factories import CategoryFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +28,11 @@ def test_add_list_test_and_remove(client: Client) -> None:
         "410  exact  /retired/ → -  (manual, 0 hits)",
         "302  regex  ^/blog/(.*)$ → /$1  (manual, 0 hits)",
     ]
-    assert run("test", "/blog/hello/") == "302 → /hello/\n"
-    assert run("test", "/retired/") == "410 Gone\n"
-    assert run("test", "/elsewhere/") == "No rule: the address stays a 404.\n"
+    assert run("test", "/blog/hello/") == "302 → /hello/  (rule ^/blog/(.*)$, manual)\n"
+    assert run("test", "/retired/") == "410 Gone  (rule /retired/, manual)\n"
+    assert run("test", "/elsewhere/") == "404  (no page and no rule answers here)\n"
+    # Asking is not a visit.
+    assert set(Redirect.objects.values_list("hits", flat=True)) == {0}
     assert client.get("/blog/hello/")["Location"] == "/hello/"
 
     assert "Would remove 1 rule(s)." in run("remove", "/old/", "--dry-run")
@@ -66,4 +69,24 @@ def test_check_reports_stored_rules_that_fail_the_checks() -> None:
     assert out.getvalue() == (
         "^/blog/(?!keep)(.*)$: Lookahead and lookbehind ((?=…), (?!…), (?<=…), (?<!…)) "
         "are not supported.\n"
+    )
+
+
+def test_test_reports_what_the_site_itself_answers() -> None:
+    category = CategoryFactory.create(slug="data", name="Data")
+    category.slug = "data-science"
+    category.save()
+    post = PostFactory.create(slug="moved", categories=[category])
+    old_address = post.get_absolute_url()
+    post.slug = "moved-again"
+    post.save()
+    assert run("test", "/category/data/") == (
+        "301 → /category/data-science/  (the category 'Data' was renamed from 'data')\n"
+    )
+    assert run("test", old_address) == (
+        f"301 → {post.get_absolute_url()}  (automatic rule for {old_address}, made when a post "
+        "moved)\n"
+    )
+    assert run("test", post.get_absolute_url()) == (
+        "200  (a page answers here, so no rule is asked)\n"
     )

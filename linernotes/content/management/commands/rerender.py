@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from linernotes.console import StageProgress
 from linernotes.content.services import rerender_all
 
 
@@ -16,7 +17,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        changed = rerender_all(dry_run=options["dry_run"])
+        with StageProgress(self.stdout) as progress:
+            changed = rerender_all(dry_run=options["dry_run"], progress=progress)
         if options["dry_run"]:
             self.stdout.write(f"{changed} posts and pages would change.")
         else:

@@ -16,6 +16,7 @@ from linernotes.export.search_index import PART_POSTS, SearchIndexFailed
 from linernotes.importers.content_scan import NotAContentFolder
 from linernotes.importers.content_sync import SyncReport, sync_content
 from linernotes.importers.records import UnreadableSource
+from linernotes.ports import refuse_busy_port
 
 
 def base_url(value: str) -> str:
@@ -83,6 +84,9 @@ class Command(BaseCommand):
         # The build asks for a missing address on purpose (the 404 page) and reports what
         # did not render itself; server errors are still logged with their traceback.
         logging.getLogger("django.request").setLevel(logging.ERROR)
+        if options["watch"]:
+            # Before the first build, which can take minutes.
+            refuse_busy_port("127.0.0.1", options["port"])
         root: Path = options["outdir"].resolve()
         content: Path | None = options["content"]
         if content is not None:

@@ -117,8 +117,12 @@ class Command(BaseCommand):
         if dry_run:
             waiting = Digest.objects.filter(queued_at__isnull=True)
             due = waiting if now else waiting.filter(period_end__lte=moment)
+            listed = 0
             for digest in due:
+                listed += 1
                 self.stdout.write(f"Would queue {digest} ({digest.items.count()} post(s)).")
+            if not listed:
+                self.stdout.write("No digest is due: nothing would be queued.")
             return
         queued = digests.queue_due_digests(moment, include_open=now)
         for digest, count in queued:

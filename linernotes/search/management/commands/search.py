@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from linernotes.console import StageProgress
 from linernotes.search.backends import get_backend
 from linernotes.search.indexer import index_status, rebuild_index
 
@@ -31,7 +32,8 @@ class Command(BaseCommand):
         if options["action"] == "status":
             self._status()
             return
-        summary = rebuild_index(dry_run=options["dry_run"])
+        with StageProgress(self.stdout) as progress:
+            summary = rebuild_index(dry_run=options["dry_run"], progress=progress)
         counts = f"{summary.visible} public now, {summary.indexed - summary.visible} not yet"
         if summary.scheduled:
             counts += f"; {summary.scheduled} scheduled, indexed as they go live"

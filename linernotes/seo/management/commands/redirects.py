@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
+from linernotes.content.models import CategoryAlias
+from linernotes.inprocess import SiteClient
 from linernotes.seo.models import Redirect, RedirectStatus
 from linernotes.seo.redirects import resolve
 from linernotes.seo.services import add_redirect, remove_redirects
@@ -32,7 +36,7 @@ class Command(BaseCommand):
         remove = actions.add_parser("remove", help="delete the rules for these old paths")
         remove.add_argument("old", nargs="+")
         remove.add_argument("--dry-run", action="store_true", help="say what would go")
-        test = actions.add_parser("test", help="show what a 404 at PATH would answer")
+        test = actions.add_parser("test", help="show what the site answers at PATH, and why")
         test.add_argument("path")
         actions.add_parser("check", help="report stored rules that fail today's checks")
 
@@ -92,10 +96,42 @@ class Command(BaseCommand):
         self.stdout.write("Every rule passes the checks.")
 
     def _test(self, options: dict[str, Any]) -> None:
-        resolution = resolve(options["path"])
-        if resolution is None:
-            self.stdout.write("No rule: the address stays a 404.")
-        elif resolution.location:
-            self.stdout.write(f"{resolution.status} → {resolution.location}")
-        else:
-            self.stdout.write("410 Gone")
+        """What the site answers at PATH, and why: asked of the site itself, so renamed
+        categories, moved posts and the site's own redirects show as a reader meets them."""
+        path = options["path"]
+        # Rolled back: asking is not a visit, so no rule's hit count moves.
+        with transaction.atomic():
+            answer = SiteClient(settings.LINERNOTES_SITE_URL).get(path)
+            transaction.set_rollback(True)
+        shown = f"{answer.status} → {answer.location}" if answer.location else str(answer.status)
+        if answer.status == RedirectStatus.GONE:
+            shown = "410 Gone"
+        self.stdout.write(f"{shown}  ({self._why(path, answer.status, answer.location)})")
+
+    def _why(self, path: str, status: int, location: str) -> str:
+        if status == 200:
+            return "a page answers here, so no rule is asked"
+        resolution = resolve(path)
+        if resolution is not None and resolution.status == status:
+            rule = Redirect.objects.get(pk=resolution.rule_pk)
+            if rule.automatic:
+                return f"automatic rule for {rule.old_path}, made when a post moved"
+            return f"rule {rule.old_path}, {rule.imported_from or 'manual'}"
+        if status == 404:
+            return "no page and no rule answers here"
+        renamed = renamed_category(path, location)
+        if renamed is not None:
+            return f"the category {renamed.category.name!r} was renamed from {renamed.slug!r}"
+        if location:
+            return "the site's own redirect"
+        return "the site's answer"
+
+
+def renamed_category(path: str, location: str) -> CategoryAlias | None:
+    """The renamed category a redirect from ``path`` to ``location`` is for, if any: an old
+    slug in the path, and the category's slug of today in the location."""
+    segments = [segment for segment in path.split("?")[0].split("/") if segment]
+    for alias in CategoryAlias.objects.select_related("category").filter(slug__in=segments):
+        if f"/{alias.category.slug}/" in location:
+            return alias
+    return None
