@@ -18,6 +18,8 @@ from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
 CSS_CLASS = "highlight"
+# The wrapper of a block in a language Pygments does not know.
+PLAIN_CSS_CLASS = "code-block"
 LIGHT_STYLE = "default"
 DARK_STYLE = "github-dark"
 
@@ -97,13 +99,21 @@ def prepare_languages(infos: Iterable[str]) -> None:
 def render_code_block(code: str, info: str) -> str:
     """Render fenced code: highlighted when the language is known, escaped verbatim otherwise.
 
-    The language is never guessed from the content; a wrong guess is worse than none.
+    The language is never guessed from the content; a wrong guess is worse than none. A block
+    with a language, known or not, is wrapped in a ``<div>`` whose ``data-language`` is the
+    name written after the fence, which the theme shows as the block's label.
     """
     language, line_numbers = parse_info(info)
     lexer_class = _lexer_class(language.lower()) if language else None
     if lexer_class is None:
-        class_attr = f' class="language-{escape(language)}"' if language else ""
-        return f"<pre><code{class_attr}>{escape(code, quote=False)}</code></pre>\n"
+        if not language:
+            return f"<pre><code>{escape(code, quote=False)}</code></pre>\n"
+        # Not highlighted, but named like highlighted code, so the theme labels it the same.
+        return (
+            f'<div class="{PLAIN_CSS_CLASS}" data-language="{escape(language)}">'
+            f'<pre><code class="language-{escape(language)}">{escape(code, quote=False)}'
+            "</code></pre></div>\n"
+        )
     html = highlight(code, _lexer(lexer_class), _formatter(language, line_numbers))
     opening = f'<div class="{CSS_CLASS}">'
     if not html.startswith(opening):

@@ -286,6 +286,11 @@ _INLINE_PARSER = _build_parser(max_nesting=_INLINE_NESTING)
 _MARKDOWN = _build_parser(max_nesting=20)
 
 
+def render_inline_markdown(source: str) -> str:
+    """One line of Markdown (links, emphasis, code) as sanitised HTML without a paragraph."""
+    return sanitise_html(_INLINE_PARSER.renderInline(source))
+
+
 def render_markdown(
     source: str, *, image_size: ImageSizeResolver | None = None
 ) -> RenderedMarkdown:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from linernotes.content.addresses import path_to
 from linernotes.content.markdown import RenderedMarkdown, render_markdown
 from linernotes.content.media import PixelLimitedImageField, media_image_size
-from linernotes.content.text import clean_title, cut_at_word
+from linernotes.content.text import clean_title, prose_excerpt
 from linernotes.content.validators import validate_body_size, validate_page_slug
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB.")
@@ -45,6 +45,15 @@ class PageStatus(models.TextChoices):
 DATED_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
 
 
+class CategoryQuerySet(models.QuerySet["Category"]):
+    def in_use(self) -> CategoryQuerySet:
+        """Categories with at least one post readers may see: the ones the site offers (the
+        filter, the sidebar, newsletter topics, sitemaps). An empty one is not a dead end."""
+        return self.filter(
+            models.Exists(Post.objects.published().filter(categories=models.OuterRef("pk")))
+        )
+
+
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -60,6 +69,8 @@ class Category(models.Model):
         validators=[hex_colour],
         help_text="Used for placeholder images of posts whose primary category this is.",
     )
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -280,8 +291,7 @@ class Post(models.Model):
         key = (self.slug, self.published_at, self.created_at)
         known = self.__dict__.get("_address")
         if known is None or known[0] != key:
-            when = timezone.localtime(self.published_at or self.created_at or timezone.now())
-            known = (key, path_to("site:post", when.year, f"{when.month:02d}", self.slug))
+            known = (key, post_path(*key))
             self.__dict__["_address"] = known
         return known[1]
 
@@ -340,7 +350,23 @@ class Post(models.Model):
         self.body_html = rendered.html
         self.body_text = rendered.text
         self.word_count = rendered.word_count
-        self.auto_excerpt = cut_at_word(rendered.text, settings.LINERNOTES_EXCERPT_LENGTH)
+        self.auto_excerpt = prose_excerpt(rendered.html, settings.LINERNOTES_EXCERPT_LENGTH)
+
+
+def post_path(
+    slug: str,
+    published_at: datetime | None,
+    created_at: datetime | None,
+    *,
+    path: Callable[..., str] | None = None,
+) -> str:
+    """A post's address, /YYYY/MM/slug/, from the month it was published (or written, for a
+    draft). ``path`` makes the address from (year, month, slug): path_to by default, or a
+    content.addresses.path_maker for a list of thousands."""
+    when = timezone.localtime(published_at or created_at or timezone.now())
+    if path is None:
+        return path_to("site:post", when.year, f"{when.month:02d}", slug)
+    return path(when.year, f"{when.month:02d}", slug)
 
 
 class Byline(models.Model):

@@ -85,7 +85,7 @@ _FIXED_CLASSES: dict[str, frozenset[str]] = {
     "sup": frozenset({"footnote-ref"}),
     "section": frozenset({"footnotes"}),
     "hr": frozenset({"footnotes-sep"}),
-    "div": frozenset({"highlight", "embed"}),
+    "div": frozenset({"highlight", "code-block", "embed"}),
 }
 _PYGMENTS_CLASSES = frozenset({name for name in STANDARD_TYPES.values() if name}) | {
     "linenos",
@@ -105,7 +105,8 @@ _NUMERIC_ATTRIBUTES = frozenset({"width", "height", "colspan", "rowspan", "start
 # reaching the site's element rather than the post's.
 RESERVED_IDS = frozenset(
     {
-        *("main", "site-search-input", "newsletter-signup-heading", "newsletter-heading"),
+        *("main", "site-menu", "site-search-input", "newsletter-signup-heading"),
+        "newsletter-heading",
         *("intro-heading", "featured-title", "latest-heading", "cards", "other-categories"),
         *("post-title", "related-heading", "page-title", "error-heading", "topics"),
         *("search-heading", "search-input", "search-help", "search-category", "search-author"),

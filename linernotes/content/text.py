@@ -52,12 +52,19 @@ _CLASS_ATTRIBUTE_RE = re.compile(r'\sclass="([^"]*)"')
 _PUNCTUATION_RUN_RE = re.compile(r"(?<!\S)[^\s\w]+(?!\S)")
 
 
+# What an excerpt leaves out: headings, code, tables and footnotes are not prose, and a
+# description made of them reads as noise on a card or in a search result.
+_NOT_PROSE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "section"})
+_FOOTNOTE_MARKER = ("sup", "footnote-ref")
+
+
 class _TextCollector:
-    def __init__(self) -> None:
+    def __init__(self, skip: frozenset[str] = frozenset()) -> None:
         self.lines: list[str] = []
         self._pending: list[str] = []
         self._skipping: list[bool] = []
         self._pre_depth = 0
+        self._skip = skip
 
     def end_line(self) -> None:
         for line in "".join(self._pending).split("\n"):
@@ -75,7 +82,11 @@ class _TextCollector:
         decoration = False
         if tag in _DECORATION_CLASSES and (found := _CLASS_ATTRIBUTE_RE.search(attributes)):
             decoration = bool(set(unescape(found[1]).split()) & _DECORATION_CLASSES[tag])
-        self._skipping.append(decoration or (bool(self._skipping) and self._skipping[-1]))
+        skipped = decoration or tag in self._skip
+        if self._skip and tag == _FOOTNOTE_MARKER[0]:
+            found = _CLASS_ATTRIBUTE_RE.search(attributes)
+            skipped = skipped or bool(found and _FOOTNOTE_MARKER[1] in found[1].split())
+        self._skipping.append(skipped or (bool(self._skipping) and self._skipping[-1]))
         if tag == "pre":
             self._pre_depth += 1
 
@@ -106,17 +117,35 @@ class _TextCollector:
 
 def extract_text(html: str) -> str:
     """Plain text of sanitised HTML, one line per block, without the pipeline's decorations."""
-    collector = _TextCollector()
+    return "\n".join(_collect(html, _TextCollector(), enough=None))
+
+
+def prose_excerpt(html: str, length: int) -> str:
+    """An excerpt of at most ``length`` characters from the prose of sanitised HTML: its
+    paragraphs, lists and quotes, never its headings, code, tables or footnotes."""
+    lines = _collect(html, _TextCollector(skip=_NOT_PROSE), enough=length)
+    return cut_at_word(" ".join(lines), length)
+
+
+def _collect(html: str, collector: _TextCollector, *, enough: int | None) -> list[str]:
+    """The lines of text in ``html``; with ``enough``, reading stops once more than that many
+    characters are in hand, so an excerpt of a long post costs no more than a short one."""
+    gathered = counted = 0
     for match in _TAG_OR_TEXT_RE.finditer(html):
         closing, tag, attributes, data = match.groups()
         if data is not None:
             collector.text(data)
         elif closing:
             collector.end(tag.lower())
+            if enough is not None and tag.lower() in _BLOCK_TAGS:
+                gathered += sum(map(len, collector.lines[counted:]))
+                counted = len(collector.lines)
+                if gathered > enough:
+                    break
         else:
             collector.start(tag.lower(), attributes)
     collector.end_line()
-    return "\n".join(collector.lines)
+    return collector.lines
 
 
 def count_words(text: str) -> int:

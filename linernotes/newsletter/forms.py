@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 
 from linernotes.content.models import Category
 from linernotes.newsletter.models import Frequency, normalise_email
@@ -23,7 +27,7 @@ def consent_text() -> str:
 class TopicsField(forms.ModelMultipleChoiceField):
     def __init__(self) -> None:
         super().__init__(
-            queryset=Category.objects.order_by("name"),
+            queryset=Category.objects.in_use().order_by("name"),
             required=False,
             widget=forms.CheckboxSelectMultiple,
             label="Topics",
@@ -56,3 +60,14 @@ class PreferencesForm(forms.Form):
         choices=Frequency.choices, widget=forms.RadioSelect, label="How often"
     )
     topics = TopicsField()
+
+    def __init__(self, *args: Any, chosen: Iterable[Category] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A topic the reader chose stays on offer while its category has nothing published,
+        # so saving the page does not quietly drop it.
+        field = cast("TopicsField", self.fields["topics"])
+        ids = [category.pk for category in chosen]
+        if ids:
+            field.queryset = Category.objects.filter(
+                Q(pk__in=ids) | Q(pk__in=Category.objects.in_use())
+            ).order_by("name")

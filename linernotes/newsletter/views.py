@@ -123,9 +123,11 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         subscriber = read_token(token, Purpose.PREFERENCES)
     except (InvalidLink, ExpiredLink):
         return _invalid_link(request)
+    chosen = list(subscriber.topics.all())
     form = PreferencesForm(
         request.POST if request.method == "POST" else None,
-        initial={"frequency": subscriber.frequency, "topics": list(subscriber.topics.all())},
+        initial={"frequency": subscriber.frequency, "topics": chosen},
+        chosen=chosen,
     )
     if request.method == "POST" and request.POST.get("action") == "resend":
         # A pending subscriber confirms through a confirmation link, which expires, never

@@ -163,11 +163,7 @@ def filter_options() -> FilterOptions:
 def _current_filter_options() -> FilterOptions:
     published = Post.objects.published()
     return FilterOptions(
-        categories=list(
-            Category.objects.filter(Exists(published.filter(categories=OuterRef("pk")))).order_by(
-                "name"
-            )
-        ),
+        categories=list(Category.objects.in_use().order_by("name")),
         authors=list(
             Author.objects.filter(
                 Exists(published.filter(bylines__author=OuterRef("pk")))

@@ -22,6 +22,10 @@ from linernotes.site.placeholders import DEFAULT_COLOUR, HEIGHT, WIDTH, placehol
 
 SOCIAL_WIDTH, SOCIAL_HEIGHT = WIDTH, HEIGHT
 LOGO_SIZE = 512
+# The web manifest's icons, apple-touch-icon.png's size, and /favicon.ico's sizes.
+ICON_SIZES = (192, 512)
+APPLE_TOUCH_SIZE = 180
+ICO_SIZES = (16, 32, 48)
 # The theme's brand colour, as in site/static/linernotes/favicon.svg.
 LOGO_COLOUR = "#2f4bc7"
 # The strokes of favicon.svg on its 32-unit grid: an L, and three lines of text beside it.
@@ -51,8 +55,20 @@ def site_image_png() -> bytes:
     return placeholder_png(settings.LINERNOTES_SITE_NAME, DEFAULT_COLOUR)
 
 
-def logo_png() -> bytes:
-    return _cached_png(f"logo:{LOGO_COLOUR}:{LOGO_SIZE}", _draw_logo)
+def logo_png(size: int = LOGO_SIZE) -> bytes:
+    """The site's mark (favicon.svg's drawing) as a square PNG of ``size`` pixels."""
+    return _cached_png(f"logo:{LOGO_COLOUR}:{size}", lambda: _png(_logo(size), mode="RGBA"))
+
+
+def favicon_ico() -> bytes:
+    """The mark as /favicon.ico, at the sizes browsers and feed readers pick from."""
+
+    def draw() -> bytes:
+        buffer = io.BytesIO()
+        _logo(ICO_SIZES[-1]).save(buffer, format="ICO", sizes=[(n, n) for n in ICO_SIZES])
+        return buffer.getvalue()
+
+    return _cached_png(f"favicon:{LOGO_COLOUR}:{ICO_SIZES}", draw)
 
 
 def png_etag(png: bytes) -> str:
@@ -133,9 +149,9 @@ def _rotate_point(x: float, y: float, px: float, py: float, degrees: float) -> t
     )
 
 
-def _draw_logo() -> bytes:
-    scale = LOGO_SIZE * SUPERSAMPLE / 32
-    image = Image.new("RGBA", (LOGO_SIZE * SUPERSAMPLE,) * 2)
+def _logo(size: int) -> Image.Image:
+    scale = size * SUPERSAMPLE / 32
+    image = Image.new("RGBA", (size * SUPERSAMPLE,) * 2)
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((0, 0, 32 * scale, 32 * scale), 8 * scale, fill=LOGO_COLOUR)
     for stroke in LOGO_STROKES:
@@ -145,4 +161,4 @@ def _draw_logo() -> bytes:
             cap = 1.5 * scale
             draw.ellipse((px - cap, py - cap, px + cap, py + cap), fill="#fff")
     # Transparent corners, so the rounded square sits on any background.
-    return _png(image.resize((LOGO_SIZE, LOGO_SIZE), Image.Resampling.LANCZOS), mode="RGBA")
+    return image.resize((size, size), Image.Resampling.LANCZOS)

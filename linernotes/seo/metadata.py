@@ -22,6 +22,7 @@ from linernotes.content.addresses import absolute_url, path_to
 from linernotes.content.models import Author, Category, Page, Post
 from linernotes.content.seo_fields import (
     DESCRIPTION_LENGTH,
+    TITLE_SEPARATOR,
     canonical_address,
     compose_title,
     search_description,
@@ -216,6 +217,17 @@ def _listing_parts(listing: Listing) -> tuple[str, str, list[Post]]:
     return (f"Page {number}" if number > 1 else ""), url, listing.posts
 
 
+def _paged(text: str, page_part: str) -> str:
+    """A social card title with the page number after it on pages 2 and later."""
+    return f"{text}{TITLE_SEPARATOR}{page_part}" if page_part else text
+
+
+def _paged_description(description: str, headline: str, page_part: str) -> str:
+    """A listing's description, which on pages 2 and later says which page it is, so that no
+    two pages of a listing share one."""
+    return f"{page_part} of {headline}: {description}" if page_part else description
+
+
 def _first_image(*posts: Post | None) -> SocialImage:
     for post in posts:
         if post is not None:
@@ -225,13 +237,16 @@ def _first_image(*posts: Post | None) -> SocialImage:
 
 def _category_metadata(category: Category, listing: Listing) -> PageMetadata:
     page_part, url, posts = _listing_parts(listing)
+    description = category.description or settings.LINERNOTES_SITE_TAGLINE
     return PageMetadata(
         kind=PageKind.CATEGORY,
         headline=category.name,
         title=compose_title(category.name, page_part),
-        description=category.description or settings.LINERNOTES_SITE_TAGLINE,
+        card_title=_paged(category.name, page_part),
+        description=_paged_description(description, category.name, page_part),
         url=url,
-        indexable=True,
+        # An archive with nothing in it yet is a page search engines should not keep.
+        indexable=bool(posts),
         image=_first_image(*posts[:1]),
         breadcrumbs=[
             _home_crumb(),
@@ -249,7 +264,10 @@ def _author_metadata(author: Author, listing: Listing) -> PageMetadata:
         kind=PageKind.AUTHOR,
         headline=author.name,
         title=compose_title(author.name, page_part),
-        description=cut_at_word(author.bio, DESCRIPTION_LENGTH) or about,
+        card_title=_paged(author.name, page_part),
+        description=_paged_description(
+            cut_at_word(author.bio, DESCRIPTION_LENGTH) or about, author.name, page_part
+        ),
         url=url,
         indexable=True,
         image=_first_image(*posts[:1]),
@@ -273,8 +291,14 @@ def _home_metadata(context: Context, listing: Listing) -> PageMetadata:
         kind=PageKind.HOME,
         headline=headline,
         title=title,
-        description=(active.description if active else "") or tagline,
+        card_title=_paged(headline, page_part),
+        description=_paged_description(
+            (active.description if active else "") or tagline, headline, page_part
+        ),
         url=url,
+        # Filtered, the home page lists what the category's archive lists: that is the address
+        # search engines should keep (the view hands it over).
+        original_url=absolute_url(same_as) if (same_as := context.get("same_as_url")) else "",
         indexable=True,
         image=_first_image(featured, *posts[:1]),
         breadcrumbs=[_home_crumb()],
@@ -293,6 +317,7 @@ def _search_metadata(outcome: SearchOutcome) -> PageMetadata:
         kind=PageKind.SEARCH,
         headline=headline,
         title=compose_title(headline, f"Page {number}" if number > 1 else ""),
+        card_title=_paged(headline, f"Page {number}" if number > 1 else ""),
         description=f"Posts on {site} that match “{text}”." if text else f"Search {site}.",
         url=url,
         # Result pages are endless variations of the listings; the posts are indexed instead.

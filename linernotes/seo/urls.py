@@ -26,4 +26,8 @@ urlpatterns = [
     path("placeholder/<slug:slug>.png", views.placeholder_png, name="placeholder-png"),
     path("social-image.png", views.site_image, name="site-image"),
     path("logo.png", views.logo, name="logo"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("apple-touch-icon.png", views.touch_icon, name="touch-icon"),
+    path("icon-<int:size>.png", views.icon, name="icon"),
+    path("site.webmanifest", views.web_manifest, name="web-manifest"),
 ]

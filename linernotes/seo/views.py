@@ -133,11 +133,53 @@ def logo(request: HttpRequest) -> HttpResponseBase:
     return _png_response(request, images.logo_png)
 
 
-def _png_response(request: HttpRequest, draw: Callable[[], bytes]) -> HttpResponseBase:
+@public_page
+def icon(request: HttpRequest, size: int) -> HttpResponseBase:
+    if size not in images.ICON_SIZES:
+        raise Http404("No icon of that size.")
+    return _png_response(request, lambda: images.logo_png(size))
+
+
+@public_page
+def touch_icon(request: HttpRequest) -> HttpResponseBase:
+    return _png_response(request, lambda: images.logo_png(images.APPLE_TOUCH_SIZE))
+
+
+@public_page
+def favicon(request: HttpRequest) -> HttpResponseBase:
+    """Browsers and feed readers ask for /favicon.ico whatever a page names."""
+    return _png_response(request, images.favicon_ico, content_type="image/x-icon")
+
+
+@public_page
+def web_manifest(request: HttpRequest) -> HttpResponse:
+    """What a phone's "add to home screen" shows: the name, the colours and the icons."""
+    manifest = {
+        "name": settings.LINERNOTES_SITE_NAME,
+        "short_name": settings.LINERNOTES_SITE_NAME,
+        "start_url": reverse("site:home"),
+        "display": "browser",
+        "theme_color": images.LOGO_COLOUR,
+        "background_color": "#ffffff",
+        "icons": [
+            {
+                "src": reverse("seo:icon", args=[size]),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+            }
+            for size in images.ICON_SIZES
+        ],
+    }
+    return HttpResponse(json.dumps(manifest, indent=1), content_type="application/manifest+json")
+
+
+def _png_response(
+    request: HttpRequest, draw: Callable[[], bytes], *, content_type: str = "image/png"
+) -> HttpResponseBase:
     png = draw()
     etag = images.png_etag(png)
     unchanged = get_conditional_response(request, etag=etag)
-    response = unchanged or HttpResponse(png, content_type="image/png")
+    response = unchanged or HttpResponse(png, content_type=content_type)
     response.headers["ETag"] = etag
     patch_cache_control(response, public=True, max_age=IMAGE_MAX_AGE)
     return response

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from linernotes.content.models import Page
+from linernotes.site import chrome
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -24,4 +25,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         # (query strings, the search API, posted forms) for what a file host can serve.
         "static_export": settings.LINERNOTES_STATIC_EXPORT,
         "static_signup_url": settings.LINERNOTES_STATIC_SIGNUP_URL,
+        "announcement": chrome.announcement(),
+        "social_links": chrome.social_links(),
+        "footer_link_groups": chrome.footer_link_groups(),
+        "head_snippet": chrome.head_snippet(),
     }

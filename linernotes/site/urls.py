@@ -37,7 +37,6 @@ urlpatterns = [
     path("<yyyy:year>/<mm:month>/<slug:slug>/", views.post_detail, name="post"),
     path("preview/<str:token>/", views.preview, name="preview"),
     path("preview/<str:token>/card/", views.preview_card, name="preview-card"),
-    path("favicon.ico", views.favicon, name="favicon"),
     path("placeholder/<slug:slug>.svg", views.placeholder_image, name="placeholder"),
     path("<slug:slug>/", views.page_detail, name="page"),
 ]

@@ -13,7 +13,6 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
-from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -40,9 +39,12 @@ def _cards_response(
 def home(request: HttpRequest, page: int = 1) -> HttpResponse:
     if is_explicit_first_page(request, page):
         return redirect(_home_url(1, request.GET.get("category", "")), permanent=True)
-    categories = list(Category.objects.all())
+    categories = list(Category.objects.in_use())
     slug = request.GET.get("category", "")
     active = next((category for category in categories if category.slug == slug), None)
+    if slug and active is None and Category.objects.filter(slug=slug).exists():
+        # A category with nothing to show yet: its archive says so.
+        return redirect(reverse("site:category", args=[slug]), permanent=False)
     if slug and active is None:
         alias = get_object_or_404(CategoryAlias.objects.select_related("category"), slug=slug)
         return redirect(_home_url(page, alias.category.slug), permanent=True)
@@ -68,6 +70,12 @@ def home(request: HttpRequest, page: int = 1) -> HttpResponse:
             "listing": listing,
             "categories": categories,
             "active_category": active,
+            # The category's own archive lists the same page: the address to index.
+            "same_as_url": numbered_urls(
+                active.get_absolute_url(), "site:category-page", active.slug
+            )(page)
+            if active
+            else "",
             "show_chips": True,
             "show_byline": False,
             "intro_heading": settings.LINERNOTES_INTRO_HEADING,
@@ -111,7 +119,7 @@ def category(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
         {
             "category": found,
             "listing": listing,
-            "categories": Category.objects.all(),
+            "categories": Category.objects.in_use(),
             "show_chips": False,
             "show_byline": True,
         },
@@ -203,14 +211,6 @@ def placeholder_image(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(Post.objects.published().select_related("primary_category"), slug=slug)
     colour = post.primary_category.colour if post.primary_category else DEFAULT_COLOUR
     return HttpResponse(placeholder_svg(post.slug, colour), content_type="image/svg+xml")
-
-
-@require_safe
-@cache_control(public=True, max_age=86400)
-def favicon(request: HttpRequest) -> HttpResponse:
-    """Browsers and feed readers ask for /favicon.ico whatever a page names (the admin names
-    none): point them at the theme's icon. Not permanent, as its hashed address changes."""
-    return redirect(static("linernotes/favicon.svg"))
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

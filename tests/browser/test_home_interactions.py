@@ -93,3 +93,34 @@ def test_back_from_an_in_page_link_keeps_the_loaded_cards(page: Page, demo_url: 
     page.wait_for_url(demo_url + "/")
     page.wait_for_timeout(300)  # a reload of the grid would have replaced it by now
     assert titles(page) == loaded
+
+
+def server_title(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        page = BeautifulSoup(response.read(), "lxml")
+    return page.title.get_text()
+
+
+def test_the_title_follows_the_filter(page: Page, demo_url: str) -> None:
+    home = server_title(demo_url + "/")
+    data = server_title(demo_url + "/category/data/")
+    assert data != home
+
+    page.goto(demo_url + "/")
+    page.locator('[data-filter="data"]').click()
+    page.wait_for_url(demo_url + "/?category=data")
+    expect(page).to_have_title(data)
+    page.locator('[data-filter=""]').click()
+    page.wait_for_url(demo_url + "/")
+    expect(page).to_have_title(home)
+    page.go_back()
+    page.wait_for_url(demo_url + "/?category=data")
+    expect(page).to_have_title(data)
+
+    # Loaded filtered, "All categories" gives the home page its own title in place.
+    page.goto(demo_url + "/?category=data")
+    page.evaluate("window.notReloaded = true")
+    page.locator('[data-filter=""]').click()
+    page.wait_for_url(demo_url + "/")
+    expect(page).to_have_title(home)
+    assert page.evaluate("window.notReloaded") is True

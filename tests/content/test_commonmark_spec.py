@@ -68,7 +68,8 @@ def _undo_pipeline_additions(body: _Element) -> None:
     for image in body.iter("img"):
         image.attrib.pop("loading", "")
         image.attrib.pop("decoding", "")
-    for wrapper in body.xpath('.//div[@class="highlight"][@data-language]'):
+    wrappers = './/div[@class="highlight"][@data-language] | .//div[@class="code-block"]'
+    for wrapper in body.xpath(wrappers):
         for span in wrapper.xpath(".//code//span"):
             span.drop_tag()
         wrapper.drop_tag()

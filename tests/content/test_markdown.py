@@ -150,6 +150,30 @@ def test_unknown_language_is_escaped_and_not_guessed() -> None:
         assert code_element.get("class") == expected_class
 
 
+def test_every_block_with_a_language_names_it_for_its_label() -> None:
+    tree = render_tree("```mermaid\ngraph TD\n```\n\n```python\nx = 1\n```\n\n```\nplain\n```\n")
+    plain, highlighted = (
+        tree.xpath("//div[@class='code-block']"),
+        tree.xpath("//div[@class='highlight']"),
+    )
+    assert [wrapper.get("data-language") for wrapper in plain + highlighted] == [
+        "mermaid",
+        "python",
+    ]
+    assert only(plain[0], "./pre/code").get("class") == "language-mermaid"
+    assert only(plain[0], "./pre/code").text_content() == "graph TD\n"
+    # Without a language there is nothing to name: the block is a bare <pre>.
+    bare = [pre for pre in tree.xpath("//pre") if not pre.getparent().get("data-language")]
+    assert [pre.text_content() for pre in bare] == ["plain\n"]
+
+
+def test_a_language_the_sanitiser_would_not_keep_leaves_no_label() -> None:
+    tree = render_tree('```"><b>x</b>\ncode\n```\n')
+    wrapper = only(tree, "//div[@class='code-block']")
+    assert wrapper.get("data-language") is None
+    assert not tree.xpath("//b")
+
+
 @pytest.mark.parametrize("info", ["python linenos", "python {linenos}", "python{linenos}"])
 def test_line_numbers_on_request(info: str) -> None:
     result = render_markdown(f"```{info}\nfirst = 1\nsecond = 2\nthird = 3\n```\n")

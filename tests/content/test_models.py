@@ -43,7 +43,8 @@ def test_body_is_rendered_on_save_with_excerpt_and_word_count(settings) -> None:
     )
     assert "<em>package</em>" in post.body_html
     assert post.word_count == 11
-    assert post.auto_excerpt == "Setting up Install the package and run…"
+    # The heading is not prose: the excerpt starts at the paragraph.
+    assert post.auto_excerpt == "Install the package and run the demo…"
     assert post.excerpt == post.auto_excerpt
     post.summary = "  Written by hand.  "
     post.save()

@@ -42,6 +42,8 @@ def sign_up_and_confirm(reader: Client, sink: SmtpSink, topic: Category) -> None
 
 def test_signup_confirm_publish_receive_unsubscribe(smtp_sink: SmtpSink) -> None:
     data = CategoryFactory.create(name="Data", slug="data")
+    # A topic is offered once its category has something published.
+    PostFactory.create(title="An earlier post", categories=[data])
     sign_up_and_confirm(Client(), smtp_sink, data)
     assert Subscriber.objects.get().state == SubscriberState.ACTIVE
 

@@ -17,7 +17,7 @@ from linernotes.newsletter.models import (
     SubscriberState,
 )
 from linernotes.newsletter.tokens import Purpose, make_token
-from tests.factories import CategoryFactory
+from tests.factories import CategoryFactory, PostFactory
 from tests.newsletter.conftest import MakeSubscriber
 
 if TYPE_CHECKING:
@@ -109,7 +109,8 @@ def test_the_preference_page_changes_topics_and_frequency(
     client: Client, make_subscriber: MakeSubscriber
 ) -> None:
     data = CategoryFactory.create(name="Data", slug="data")
-    CategoryFactory.create(name="Web", slug="web")
+    web = CategoryFactory.create(name="Web", slug="web")
+    PostFactory.create(categories=[data, web])
     subscriber = make_subscriber("reader@example.com")
     url = f"/newsletter/preferences/{make_token(subscriber, Purpose.PREFERENCES)}/"
     page = soup(client.get(url))
@@ -234,3 +235,22 @@ def test_one_click_unsubscribe_needs_no_cookie_or_token(make_subscriber: MakeSub
     subscriber.refresh_from_db()
     assert subscriber.state == SubscriberState.UNSUBSCRIBED
     assert subscriber.events.get().source == Source.ONE_CLICK
+
+
+def test_a_chosen_topic_stays_on_offer_while_it_has_nothing_published(
+    client: Client, make_subscriber: MakeSubscriber
+) -> None:
+    quiet = CategoryFactory.create(name="Quiet", slug="quiet")
+    busy = CategoryFactory.create(name="Busy", slug="busy")
+    PostFactory.create(categories=[busy])
+    CategoryFactory.create(name="Never chosen", slug="never")
+    subscriber = make_subscriber("reader@example.com")
+    subscriber.topics.set([quiet])
+    url = f"/newsletter/preferences/{make_token(subscriber, Purpose.PREFERENCES)}/"
+    page = soup(client.get(url))
+    offered = {
+        label.get_text(strip=True) for label in page.select(".newsletter-form__topics label")
+    }
+    assert offered == {"Busy", "Quiet"}
+    client.post(url, {"action": "save", "frequency": "immediate", "topics": [str(quiet.pk)]})
+    assert list(subscriber.topics.all()) == [quiet]

@@ -34,7 +34,9 @@ def site(settings: Any) -> SampleSite:
     return build_sample_site()
 
 
-def assert_common_tags(head: Tag, *, url: str, title: str, description: str) -> None:
+def assert_common_tags(
+    head: Tag, *, url: str, title: str, description: str, canonical: str = ""
+) -> None:
     """What every page has: one title, description, canonical, OpenGraph and Twitter set."""
     assert [tag.get_text() for tag in head.find_all("title")] == [title]
     assert title.count(SITE_NAME) == 1
@@ -42,7 +44,7 @@ def assert_common_tags(head: Tag, *, url: str, title: str, description: str) -> 
     assert meta(head, "og:description") == description
     assert meta(head, "twitter:description") == description
     assert meta(head, "robots") == INDEX_ROBOTS
-    assert links(head, "canonical") == [url]
+    assert links(head, "canonical") == [canonical or url]
     assert meta(head, "og:url") == url
     assert meta(head, "og:site_name") == SITE_NAME
     assert meta(head, "og:locale") == "en_US"
@@ -80,8 +82,13 @@ def test_home(client: Client, site: SampleSite) -> None:
 def test_home_page_two(client: Client, site: SampleSite) -> None:
     head = head_of(client, "/page/2/")
     assert_common_tags(
-        head, url=f"{SITE}/page/2/", title=f"Page 2 · {SITE_NAME}", description=TAGLINE
+        head,
+        url=f"{SITE}/page/2/",
+        title=f"Page 2 · {SITE_NAME}",
+        description=f"Page 2 of {SITE_NAME}: {TAGLINE}",
     )
+    # Shared, page 2 says which page it is too.
+    assert meta(head, "og:title") == f"{SITE_NAME} · Page 2"
     assert links(head, "prev") == [f"{SITE}/"]
     assert links(head, "next") == []
 
@@ -93,8 +100,12 @@ def test_home_filtered_by_category(client: Client, site: SampleSite) -> None:
         url=f"{SITE}/?category=platform",
         title=f"Platform · {SITE_NAME}",
         description="How we run things.",
+        # The category's archive lists the same posts: that is the address to index.
+        canonical=f"{SITE}/category/platform/",
     )
     assert meta(head, "og:title") == "Platform"
+    page_two = head_of(client, "/page/2/?category=platform")
+    assert links(page_two, "canonical") == [f"{SITE}/category/platform/page/2/"]
     # The featured post is hidden while a filter is on; the first card stands in.
     assert meta(head, "og:image") == f"{SITE}/placeholder/moving-a-monolith.png"
     assert links(head, "next") == [f"{SITE}/page/2/?category=platform"]
@@ -125,8 +136,9 @@ def test_category_page_two(client: Client, site: SampleSite) -> None:
         head,
         url=f"{SITE}/category/platform/page/2/",
         title=f"Platform · Page 2 · {SITE_NAME}",
-        description="How we run things.",
+        description="Page 2 of Platform: How we run things.",
     )
+    assert meta(head, "og:title") == "Platform · Page 2"
     assert links(head, "prev") == [f"{SITE}/category/platform/"]
     assert links(head, "next") == []
 
@@ -300,3 +312,35 @@ def test_markup_in_content_is_escaped_in_the_head(client: Client) -> None:
     assert head.find_all("script", src=False)[0]["type"] == "application/ld+json"
     assert meta(head, "og:title") == 'Quotes " and <script>alert(1)</script>'
     assert b"<script>alert(1)" not in response.content.split(b"</head>")[0]
+
+
+def test_every_page_of_a_listing_has_a_description_of_its_own(
+    client: Client, site: SampleSite
+) -> None:
+    for first, second in [
+        ("/", "/page/2/"),
+        ("/category/platform/", "/category/platform/page/2/"),
+        ("/author/ada/", "/author/ada/page/2/"),
+    ]:
+        descriptions = {meta(head_of(client, url), "description") for url in (first, second)}
+        assert len(descriptions) == 2, first
+
+
+def test_an_empty_category_is_not_offered_and_its_archive_is_not_indexed(
+    client: Client, site: SampleSite
+) -> None:
+    CategoryFactory.create(name="Quiet", slug="quiet")
+    home = client.get("/").content.decode()
+    archive = client.get("/category/platform/").content.decode()
+    assert "?category=quiet" not in home
+    assert "/category/quiet/" not in home
+    assert "/category/quiet/" not in archive
+    head = head_of(client, "/category/quiet/")
+    assert meta(head, "robots").startswith("noindex")
+    assert links(head, "canonical") == []
+    # A filter link kept from before goes to the archive, which says there is nothing yet.
+    response = client.get("/?category=quiet")
+    assert (response.status_code, response["Location"]) == (302, "/category/quiet/")
+    sitemap = client.get("/sitemap-categories.xml").content.decode()
+    assert "/category/platform/" in sitemap
+    assert "/category/quiet/" not in sitemap

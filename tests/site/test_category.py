@@ -77,8 +77,10 @@ def test_numbered_pagination(client: Client, platform: Category) -> None:
 def test_sidebar_lists_every_category_and_marks_the_current_one(
     client: Client, platform: Category
 ) -> None:
-    CategoryFactory.create(name="Web", slug="web")
-    CategoryFactory.create(name="Backstage", slug="backstage")
+    for name in ("Web", "Backstage"):
+        PostFactory.create(categories=[CategoryFactory.create(name=name, slug=name.lower())])
+    PostFactory.create(categories=[platform])
+    CategoryFactory.create(name="Empty", slug="empty")
     aside = parse(client.get("/category/platform/")).select_one("aside")
     assert aside.select_one("h2").get_text() == "Other categories"
     assert [a.get_text() for a in aside.select("a")] == ["Backstage", "Platform", "Web"]

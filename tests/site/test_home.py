@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import io
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from linernotes.content.models import CategoryAlias, Status
 from tests.factories import CategoryFactory, PostFactory
@@ -129,8 +133,13 @@ def test_category_filter_narrows_the_grid(client: Client, page_size: int) -> Non
 
 def test_filter_lists_categories_by_position_then_name(client: Client) -> None:
     for name, position in [("Web", 0), ("Backstage", 0), ("Data", 0), ("Zeta", 0), ("Mobile", 1)]:
-        CategoryFactory.create(name=name, slug=name.lower(), position=position)
-    CategoryFactory.create(name="Announcements", slug="announcements", position=2)
+        PostFactory.create(
+            categories=[CategoryFactory.create(name=name, slug=name.lower(), position=position)]
+        )
+    announcements = CategoryFactory.create(name="Announcements", slug="announcements", position=2)
+    PostFactory.create(categories=[announcements])
+    # A category with nothing published yet is not offered.
+    CategoryFactory.create(name="Empty", slug="empty", position=0)
     page = parse(client.get("/"))
     labels = [a.get_text() for a in page.select(".filter__item")]
     assert labels == [
@@ -222,10 +231,35 @@ def test_home_query_count_does_not_grow_with_cards(
 HOME_QUERIES = 12
 
 
-def test_favicon_ico_leads_to_the_theme_icon(client: Client) -> None:
+def test_favicon_ico_is_a_real_icon_at_three_sizes(client: Client) -> None:
     response = client.get("/favicon.ico")
-    assert response.status_code == 302
-    assert response["Location"].endswith(".svg")
-    assert "linernotes/favicon" in response["Location"]
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
     assert "max-age=86400" in response["Cache-Control"]
+    icon = Image.open(io.BytesIO(response.content))
+    assert icon.format == "ICO"
+    assert sorted(icon.info["sizes"]) == [(16, 16), (32, 32), (48, 48)]
     assert client.post("/favicon.ico").status_code == 405
+
+
+def test_the_icons_a_page_names_answer_at_their_sizes(client: Client) -> None:
+    page = BeautifulSoup(client.get("/").content, "lxml")
+    named = {
+        str(link["href"]): link.get("sizes")
+        for link in page.find_all("link", rel=["icon", "apple-touch-icon"])
+    }
+    assert named["/apple-touch-icon.png"] == "180x180"
+    manifest_link = page.find("link", rel="manifest")
+    assert manifest_link is not None
+    manifest = json.loads(client.get(str(manifest_link["href"])).content)
+    icons = [(icon["src"], icon["sizes"]) for icon in manifest["icons"]]
+    assert icons == [("/icon-192.png", "192x192"), ("/icon-512.png", "512x512")]
+    for address, size in [
+        ("/apple-touch-icon.png", 180),
+        ("/icon-192.png", 192),
+        ("/icon-512.png", 512),
+    ]:
+        response = client.get(address)
+        assert response["Content-Type"] == "image/png"
+        assert Image.open(io.BytesIO(response.content)).size == (size, size)
+    assert client.get("/icon-64.png").status_code == 404

@@ -1,18 +1,21 @@
-"""Template helpers for the theme: hero images and avatars, and links taken from URL fields."""
+"""Template helpers for the theme: hero images and avatars, links taken from URL fields, and
+the titles the home page's filter gives the document."""
 
 from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from linernotes.content import pictures
 from linernotes.content.addresses import path_to
-from linernotes.content.models import Author, Post, Status
+from linernotes.content.models import Author, Category, Post, Status
 from linernotes.content.responsive import wrap_img
 from linernotes.content.sanitise import safe_href as _safe_href
+from linernotes.content.seo_fields import compose_title
 from linernotes.site.placeholders import DEFAULT_COLOUR, HEIGHT, WIDTH, placeholder_svg
 
 register = template.Library()
@@ -87,3 +90,17 @@ def hostname(url: str) -> str:
 def safe_href(url: str) -> str:
     """The URL if it leads to a web page (http or https), else "": ``{% if url|safe_href %}``."""
     return _safe_href(url or "")
+
+
+@register.filter
+def archive_title(category: Category) -> str:
+    """The ``<title>`` of the first page of the category's archive, which the home page filtered
+    by it has too: the filter gives it to the document when it switches in place."""
+    return compose_title(category.name)
+
+
+@register.simple_tag
+def home_title() -> str:
+    """The ``<title>`` of the home page without a filter, as seo's page metadata writes it,
+    which the filter's "All categories" gives back to the document."""
+    return f"{settings.LINERNOTES_SITE_NAME} — {settings.LINERNOTES_SITE_TAGLINE}"
