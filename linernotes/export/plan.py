@@ -98,13 +98,13 @@ def _posts() -> tuple[list[Target], list[Target]]:
     rows = (
         Post.objects.published()
         .order_by("pk")
-        .values_list("slug", "published_at", "created_at", "hero_image", "primary_category__colour")
+        .values_list("slug", "published_at", "hero_image", "primary_category__colour")
     )
     pages, placeholders = [], []
-    for slug, published_at, created_at, hero_image, colour in rows:
-        pages.append(
-            Target(post_path(slug, published_at, created_at, path=post_page), indexed=True)
-        )
+    for slug, published_at, hero_image, colour in rows:
+        # A published post always has its time: when it was written is not needed.
+        address = post_path(slug, published_at, None, path=post_page)
+        pages.append(Target(address, indexed=True))
         # Cards without a hero image show the post's placeholder pattern. (Its social card
         # would be a PNG of it, which a static build leaves out: seo.identity.post_image.)
         if not hero_image:

@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from linernotes.content.models import Author, Byline, Category, Post, Status
 from linernotes.content.signals import posts_changed_in_bulk
@@ -134,10 +136,20 @@ class PostWriter:
 
     def _give_slugs(self, pending: list[_Pending]) -> None:
         own = {item.post.pk for item in pending if item.post.pk is not None}
-        taken = set(Post.objects.exclude(pk__in=own).values_list("slug", flat=True))
+        others = Post.objects.exclude(pk__in=own)
+        if len(pending) <= FEW_POSTS:
+            # A few posts (a synced edit): only the slugs their own could clash with, rather
+            # than every slug of a blog of thousands. free_slug() keeps a slug's first
+            # characters and adds at most a dozen.
+            starts = {_slug_start(item.record.slug or item.record.title) for item in pending}
+            clash = Q(slug__startswith="post-")
+            for start in starts:
+                clash |= Q(slug__startswith=start)
+            others = others.filter(clash)
+        taken = set(others.values_list("slug", flat=True))
         for item in pending:
             wanted = item.record.slug or item.record.title
-            slug = free_slug(wanted, taken, limit=250, fallback=f"post-{len(taken) + 1}")
+            slug = free_slug(wanted, taken, limit=SLUG_LIMIT, fallback=f"post-{len(taken) + 1}")
             if slug != item.record.slug:
                 self.report.notice(
                     _where(item.record), f"slug {item.record.slug!r} became {slug!r}"
@@ -315,3 +327,12 @@ def _let_go_of_text(post: Post) -> None:
     read loads them from the database and a later save leaves them as they are."""
     for name in LONG_TEXT:
         post.__dict__.pop(name, None)
+
+
+# Up to this many posts, _give_slugs reads only the slugs that could clash with theirs.
+FEW_POSTS = 50
+SLUG_LIMIT = 250
+
+
+def _slug_start(wanted: str) -> str:
+    return slugify(wanted)[: SLUG_LIMIT - 12].strip("-")

@@ -57,7 +57,12 @@ def _indexable_posts() -> PostQuerySet:
 
 class PostSitemap(SiteSitemap):
     def items(self) -> PostQuerySet:
-        return _indexable_posts().order_by("-published_at", "-pk")
+        # Only what an entry shows: the bodies would be most of what is read, for nothing.
+        return (
+            _indexable_posts()
+            .order_by("-published_at", "-pk")
+            .only("slug", "published_at", "created_at", "updated_at")
+        )
 
     def location(self, post: Post) -> str:
         return post.get_absolute_url()

@@ -18,6 +18,9 @@ class Command(BaseCommand):
         "Work with the content folder: a folder in the layout `export markdown` writes, kept "
         "in git (docs/git-workflow.md)."
     )
+    # Run after every commit or save of a file, so it starts as quickly as it can: the system
+    # checks (which load every view and admin page) are `linernotes check`'s and the server's.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
