@@ -6,10 +6,8 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
-from linernotes.operations.health import HEALTH_CHECK_PATH, health_check
-
 urlpatterns: list[URLPattern | URLResolver] = [
-    path(HEALTH_CHECK_PATH.lstrip("/"), health_check, name="healthz"),
+    path("", include("linernotes.operations.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from datetime import datetime
 from functools import lru_cache
 from html import escape, unescape
 from typing import Any
@@ -16,6 +17,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 
 from linernotes.content.sanitise import frames_as_links
 
@@ -78,6 +80,22 @@ def path_maker(view_name: str, *samples: Any) -> Callable[..., str]:
         return "".join(piece + text for piece, text in zip(pieces, [*texts, ""], strict=True))
 
     return make
+
+
+def post_path(
+    slug: str,
+    published_at: datetime | None,
+    created_at: datetime | None,
+    *,
+    path: Callable[..., str] | None = None,
+) -> str:
+    """A post's address, /YYYY/MM/slug/, from the month it was published (or written, for a
+    draft). ``path`` makes the address from (year, month, slug): path_to by default, or a
+    content.addresses.path_maker for a list of thousands."""
+    when = timezone.localtime(published_at or created_at or timezone.now())
+    if path is None:
+        return path_to("site:post", when.year, f"{when.month:02d}", slug)
+    return path(when.year, f"{when.month:02d}", slug)
 
 
 def absolute_url(path_or_url: str) -> str:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from linernotes.content.addresses import path_to
+from linernotes.content.addresses import path_to, post_path
 from linernotes.content.markdown import RenderedMarkdown, render_markdown
 from linernotes.content.media import PixelLimitedImageField, media_image_size
 from linernotes.content.text import clean_title, prose_excerpt
@@ -351,22 +351,6 @@ class Post(models.Model):
         self.body_text = rendered.text
         self.word_count = rendered.word_count
         self.auto_excerpt = prose_excerpt(rendered.html, settings.LINERNOTES_EXCERPT_LENGTH)
-
-
-def post_path(
-    slug: str,
-    published_at: datetime | None,
-    created_at: datetime | None,
-    *,
-    path: Callable[..., str] | None = None,
-) -> str:
-    """A post's address, /YYYY/MM/slug/, from the month it was published (or written, for a
-    draft). ``path`` makes the address from (year, month, slug): path_to by default, or a
-    content.addresses.path_maker for a list of thousands."""
-    when = timezone.localtime(published_at or created_at or timezone.now())
-    if path is None:
-        return path_to("site:post", when.year, f"{when.month:02d}", slug)
-    return path(when.year, f"{when.month:02d}", slug)
 
 
 class Byline(models.Model):

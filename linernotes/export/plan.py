@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from linernotes.content.addresses import path_maker
-from linernotes.content.models import Author, Category, Page, Post, post_path
+from linernotes.content.addresses import path_maker, post_path
+from linernotes.content.models import Author, Category, Page, Post
 from linernotes.seo.images import ICON_SIZES
 from linernotes.seo.sitemaps import SITEMAPS
 from linernotes.site.placeholders import DEFAULT_COLOUR

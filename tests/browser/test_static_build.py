@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from linernotes.export.preview import serve
 from tests.processes import REPOSITORY, clean_environment, free_port, run_python
+from tests.serving import NoRedirects, nginx_main_config
 
 pytestmark = pytest.mark.browser
 
@@ -48,18 +49,8 @@ def nginx_config(root: Path, port: int, prefix: Path) -> str:
         assert placeholder in server, f"{SHIPPED.name} no longer has {placeholder!r}"
     server = server.replace("listen 80;", f"listen 127.0.0.1:{port};")
     server = server.replace("/srv/blog/public", str(root))
-    temp = "\n".join(
-        f"  {name}_temp_path {prefix / name};"
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    return (
-        f"{user}worker_processes 1;\npid {prefix / 'nginx.pid'};\n"
-        f"error_log {prefix / 'error.log'};\n"
-        "events { worker_connections 64; }\n"
-        "http {\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n"
-        f"  access_log off;\n{temp}\n  include {root / 'nginx-redirects.conf'};\n{server}\n}}\n"
-    )
+    redirects = root / "nginx-redirects.conf"
+    return nginx_main_config(prefix, f"  access_log off;\n  include {redirects};\n{server}")
 
 
 def _linernotes(env: dict[str, str], *args: str) -> None:
@@ -122,11 +113,6 @@ def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticSite
         log.close()
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
 @dataclass(frozen=True)
 class Answer:
     status: int
@@ -135,7 +121,7 @@ class Answer:
 
 
 def fetch(url: str, **headers: str) -> Answer:
-    opener = urllib.request.build_opener(_NoRedirects)
+    opener = urllib.request.build_opener(NoRedirects)
     try:
         with opener.open(urllib.request.Request(url, headers=headers), timeout=5) as response:
             return Answer(response.status, response.headers, response.read())

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from tests.newsletter.processes import answers, wait_for
 from tests.processes import REPOSITORY
+from tests.serving import NoRedirects
 
 
 @dataclass
@@ -74,11 +75,6 @@ class Instance:
                 process.wait()
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
 @dataclass(frozen=True)
 class Answer:
     status: int
@@ -93,7 +89,7 @@ class Browser:
     def __init__(self, *, client_address: str = "") -> None:
         self.cookies = CookieJar()
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects
+            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirects
         )
         # What the load balancer in front would say about the reader.
         self.headers = {"X-Forwarded-For": client_address} if client_address else {}

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.processes import REPOSITORY
+from tests.serving import nginx_main_config
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SHIPPED = REPOSITORY / "deploy" / "nginx.conf"
@@ -94,18 +95,7 @@ def within_debians_nginx_conf(site: Path, folder: Path) -> str | None:
 
 def main_config(site: Path, prefix: Path) -> str:
     """The smallest nginx.conf around a site file, like Debian's but in a folder of the test's."""
-    temp = "\n".join(
-        f"  {name}_temp_path {prefix / name};"
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    return (
-        f"{user}worker_processes 1;\npid {prefix / 'nginx.pid'};\n"
-        f"error_log {prefix / 'error.log'};\n"
-        "events { worker_connections 64; }\n"
-        "http {\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n"
-        f"{temp}\n  include {site};\n}}\n"
-    )
+    return nginx_main_config(prefix, f"  include {site};")
 
 
 def start_nginx(prefix: Path, site_text: str) -> subprocess.Popen[bytes]:
