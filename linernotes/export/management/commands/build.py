@@ -162,3 +162,5 @@ class Command(BaseCommand):
             "Time: "
             + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in report.stages.items())
         )
+        # Now, not when a pipe's buffer fills: with --watch a log shows each build as it ends.
+        self.stdout.flush()
