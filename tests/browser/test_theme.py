@@ -190,6 +190,11 @@ def test_wide_code_blocks_and_tables_can_be_scrolled_from_the_keyboard(
     first.focus()
     phone.keyboard.press("ArrowRight")
     phone.keyboard.press("ArrowRight")
+    # The browser may scroll smoothly: wait for the block to move rather than read it at once.
+    phone.wait_for_function(
+        "() => document.querySelector(\".post__body pre[tabindex='0']\").scrollLeft > 0",
+        timeout=5000,
+    )
     assert first.evaluate("pre => pre.scrollLeft") > 0
 
 
