@@ -38,11 +38,12 @@ from linernotes.export.manifest import (
     Entry,
     Manifest,
     code_fingerprint,
+    placeholder_fingerprint,
     post_fingerprints,
     shape_fingerprint,
     static_fingerprint,
 )
-from linernotes.export.plan import Target, site_targets
+from linernotes.export.plan import PostTargets, Target, post_targets, site_targets
 from linernotes.export.render import PageRenderer, Rendered, index_file
 from linernotes.export.search_index import PART_POSTS, SearchIndex, is_post_page, part_of
 from linernotes.site.placeholders import placeholder_svg
@@ -173,6 +174,7 @@ class Build:
         self.search_part_posts = search_part_posts
         self.progress = progress
         self._saved: tuple[tuple[int, int] | None, Manifest] = (None, Manifest())
+        self._posts_seen: tuple[tuple[str, str] | None, PostTargets] = (None, ([], []))
 
     def warm(self) -> None:
         """Load what rendering needs (templates, URL patterns) in this process."""
@@ -207,7 +209,7 @@ class Build:
         # Pages name the static files by their hashed names, which collecting them decides.
         new.static = static_fingerprint()
         self._collect_static(force=new.static != old.static)
-        targets = site_targets()
+        targets = site_targets(self._post_targets(new.shape))
         jobs, kept = self._plan(targets, old, new, full=report.full)
         report.skipped = len(kept)
         new.entries.update(kept)
@@ -239,6 +241,14 @@ class Build:
             report.stages["search index (beside rendering)"] = search.seconds
         report.seconds = time.perf_counter() - started
         return report
+
+    def _post_targets(self, shape: str) -> PostTargets:
+        """The posts' addresses, kept from the last build of this process while the posts'
+        shape and their pictures are as they were (most of what an edit's plan costs)."""
+        key = (shape, placeholder_fingerprint())
+        if self._posts_seen[0] != key:
+            self._posts_seen = (key, post_targets())
+        return self._posts_seen[1]
 
     def _manifest_stamp(self) -> tuple[int, int] | None:
         try:

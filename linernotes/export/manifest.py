@@ -164,6 +164,14 @@ def shape_fingerprint() -> str:
     )
 
 
+def placeholder_fingerprint() -> str:
+    """Which published posts show a placeholder (have no hero image): with the shape, all
+    that the list of post addresses and placeholder images depends on."""
+    return _hash(
+        _rows(Post.objects.published().filter(hero_image="").order_by("pk").values_list("pk"))
+    )
+
+
 def post_fingerprints() -> dict[int, str]:
     """Each post's version: raised by every save, and by an import's updates."""
     return {

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from linernotes.content.addresses import path_maker, post_path
@@ -89,7 +89,10 @@ def _archives() -> Iterator[Target]:
                 yield Target(reverse(f"seo:{kind}-{feed}", args=[archive.slug]))
 
 
-def _posts() -> tuple[list[Target], list[Target]]:
+PostTargets = tuple[list[Target], list[Target]]
+
+
+def post_targets() -> PostTargets:
     """Each post's page, and the placeholder images of those without a picture."""
     # Rows rather than Post objects, and one reverse() per kind of address rather than per
     # post: at ten thousand posts this list is most of the time an incremental build plans.
@@ -117,16 +120,20 @@ def _posts() -> tuple[list[Target], list[Target]]:
 def _sitemaps() -> Iterator[Target]:
     yield Target(reverse("seo:sitemap"), always=True)
     for section, sitemap in SITEMAPS.items():
-        if sitemap.paginator.count:
+        items = sitemap.items()
+        # Whether a section has entries, not how many: counting them costs a full read.
+        if items.exists() if isinstance(items, QuerySet) else items:
             yield Target(reverse("seo:sitemap-section", args=[section]), always=True)
 
 
-def site_targets() -> list[Target]:
+def site_targets(known: PostTargets | None = None) -> list[Target]:
     """Every address of the public site, in a stable order: the posts' pages first, so the
-    search index can be made from them while the rest renders."""
+    search index can be made from them while the rest renders. ``known`` is post_targets()
+    when the caller has it already (a build that stays running, while nothing it reads
+    changed)."""
     published = Post.objects.published()
     has_featured = published.exists()
-    posts, placeholders = _posts()
+    posts, placeholders = known or post_targets()
     targets = [
         *posts,
         *_home(published.count(), has_featured),

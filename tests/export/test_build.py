@@ -257,3 +257,10 @@ def test_a_build_that_stays_running_plans_from_what_it_wrote_unless_the_file_cha
         (root / MANIFEST).unlink()
         redone = running.run()
         assert redone.rendered == first.rendered
+        # A post given a picture loses its placeholder, though the posts' shape is the same.
+        placeholder = f"/placeholder/{blog[1].slug}.svg"
+        assert placeholder in running._saved[1].entries
+        Post.objects.filter(pk=blog[1].pk).update(hero_image="hero.png", hero_image_alt="A hero")
+        running.run()
+        assert placeholder not in running._saved[1].entries
+        assert not (root / placeholder.lstrip("/")).exists()
