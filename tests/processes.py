@@ -15,7 +15,12 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 def run_python(
-    script: str, *, stdin: str = "", env: Mapping[str, str] | None = None, check: bool = True
+    script: str,
+    *,
+    stdin: str = "",
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``script`` with this Python from the repository; ``env`` replaces the environment."""
     return subprocess.run(
@@ -26,6 +31,7 @@ def run_python(
         capture_output=True,
         text=True,
         check=check,
+        timeout=timeout,
     )
 
 

@@ -187,7 +187,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = env_str("REDIS_URL", "")
-_redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+# A Redis that stops answering fails a request within seconds instead of holding the worker
+# until gunicorn kills it (and /healthz says so rather than timing out itself).
+_redis_timeout = env_int("LINERNOTES_REDIS_TIMEOUT", 2)
+_redis = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": _redis_url,
+    "OPTIONS": {"socket_connect_timeout": _redis_timeout, "socket_timeout": _redis_timeout},
+}
 CACHES = {
     "default": _redis
     if _redis_url

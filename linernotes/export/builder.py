@@ -9,7 +9,6 @@ writes the redirects, copies static files and media, and has Pagefind index the 
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import time
@@ -46,8 +45,13 @@ from linernotes.export.manifest import (
 from linernotes.export.plan import PostTargets, Target, post_targets, site_targets
 from linernotes.export.render import PageRenderer, Rendered, index_file
 from linernotes.export.search_index import PART_POSTS, SearchIndex, is_post_page, part_of
+from linernotes.forking import shared_with_workers
 from linernotes.site.placeholders import placeholder_svg
 
+# Static files only staff use on the live site: Django's admin and the editor's (the content
+# app's, with its vendored editor). No public page names them, so a build leaves them out;
+# one that did would fail to render, its hashed name missing from the manifest.
+STAFF_STATIC = ["admin/*", "content/*"]
 # Addresses per task handed to a worker: enough to amortise the hand-over, few enough that
 # both cores stay busy to the end and progress moves steadily.
 CHUNK = 32
@@ -327,20 +331,15 @@ class Build:
         # Forked workers inherit the settings and the loaded code; each opens its own
         # database connection, so the parent's is closed first.
         connections.close_all()
-        # What the parent holds is shared with the workers until one of them writes to it, and
-        # the garbage collector's passes write to every object they visit: frozen objects are
-        # not visited, so the workers keep sharing the parent's memory instead of copying it.
-        gc.collect()
-        gc.freeze()
         context = multiprocessing.get_context("fork")
-        try:
-            with context.Pool(
+        with (
+            shared_with_workers(),
+            context.Pool(
                 self.processes, initializer=_start_worker, initargs=(str(self.root), self.base_url)
-            ) as pool:
-                for outcomes in pool.imap_unordered(_render_chunk, _chunks(jobs)):
-                    yield from outcomes
-        finally:
-            gc.unfreeze()
+            ) as pool,
+        ):
+            for outcomes in pool.imap_unordered(_render_chunk, _chunks(jobs)):
+                yield from outcomes
 
     def _write_host_files(
         self, built: set[str], old: Manifest, new: Manifest, report: BuildReport
@@ -392,7 +391,9 @@ class Build:
     def _collect_static(self, *, force: bool) -> None:
         if force or not Path(settings.STATIC_ROOT).is_dir():
             self.progress("static files", 0, 1)
-            call_command("collectstatic", interactive=False, verbosity=0)
+            call_command(
+                "collectstatic", interactive=False, verbosity=0, ignore_patterns=STAFF_STATIC
+            )
             self.progress("static files", 1, 1)
 
     def _copy_files(self, old: Manifest, new: Manifest, report: BuildReport) -> None:

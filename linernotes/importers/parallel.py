@@ -7,12 +7,14 @@ workers start as copies of this process (Django set up, the pipeline built) and 
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from linernotes.forking import shared_with_workers
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -42,17 +44,41 @@ def map_on_every_core(
 
     ``work`` must be a module-level function (the workers find it by name).
     """
-    workers = min(len(os.sched_getaffinity(0)), max(1, len(items) // PER_PROCESS))
+    batches = map_batches_on_every_core(work, [items], shared, total=len(items))
+    return [result for batch in batches for result in batch]
+
+
+def map_batches_on_every_core(
+    work: Callable[[Any, Item], Result],
+    batches: Iterable[Sequence[Item]],
+    shared: Any,
+    *,
+    total: int,
+) -> Iterator[list[Result]]:
+    """Each batch's ``[work(shared, item) for item in batch]`` in turn, spread over the cores.
+
+    The workers go on with the next batch while the caller handles the one it was given (an
+    import writes one batch while the next renders). ``batches`` is read one batch ahead, and
+    no more than two batches' results are held at a time; ``total`` is how many items they
+    hold in all.
+    """
+    workers = min(len(os.sched_getaffinity(0)), max(1, total // PER_PROCESS))
     if workers < 2:
-        return [work(shared, item) for item in items]
+        for batch in batches:
+            yield [work(shared, item) for item in batch]
+        return
     context = multiprocessing.get_context("fork")
-    # The garbage collector writes to every object it visits, which would copy the parent's
-    # memory (the whole import) into each worker; frozen objects are not visited.
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(
+    # The workers share the parent's memory (the whole import) rather than copying it.
+    with (
+        shared_with_workers(),
+        ProcessPoolExecutor(
             workers, mp_context=context, initializer=_start, initargs=(work, shared)
-        ) as pool:
-            return list(pool.map(_run, items, chunksize=CHUNK))
-    finally:
-        gc.unfreeze()
+        ) as pool,
+    ):
+        submitted: deque[Iterator[Result]] = deque()
+        for batch in batches:
+            submitted.append(pool.map(_run, batch, chunksize=CHUNK))
+            if len(submitted) == 2:
+                yield list(submitted.popleft())
+        while submitted:
+            yield list(submitted.popleft())

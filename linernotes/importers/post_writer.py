@@ -7,6 +7,7 @@ all of them, and ``posts_changed_in_bulk`` tells the search index and the page c
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from linernotes.content.markdown import RenderedMarkdown
 from linernotes.content.models import Author, Byline, Category, Post, Status
 from linernotes.content.signals import posts_changed_in_bulk
 from linernotes.importers.context import ImportContext
@@ -29,12 +31,12 @@ from linernotes.importers.fields import (
 from linernotes.importers.models import ItemKind
 from linernotes.importers.records import ImportedPost
 from linernotes.importers.redirects import RedirectWriter
-from linernotes.importers.rendering import KnownImages, library_rows, render_all
+from linernotes.importers.rendering import KnownImages, library_rows, render_batches
 from linernotes.importers.report import Outcome
 
 BATCH = 500
 # Posts rendered and written together; each batch's text is let go of once it is stored.
-RENDER_BATCH = 1000
+RENDER_BATCH = 250
 # The long text of a stored post, which nothing after its insert reads.
 LONG_TEXT = ("body", "body_html", "body_text", "auto_excerpt")
 # What an import sets on a post, besides its relations and rendered fields.
@@ -78,10 +80,17 @@ class PostWriter:
             if index % 100 == 0:
                 self.context.progress("reading posts", index, len(pending))
         # The rendered bodies are most of an import's memory: a batch at a time is rendered,
-        # written and let go of, so a large archive needs a batch's worth, not all of it.
-        for start in range(0, len(pending), RENDER_BATCH):
-            batch = pending[start : start + RENDER_BATCH]
-            self._render(batch, start, len(pending))
+        # written and let go of, so a large archive needs two batches' worth, not all of it.
+        batches = [
+            pending[start : start + RENDER_BATCH] for start in range(0, len(pending), RENDER_BATCH)
+        ]
+        self.context.progress("rendering posts", 0, len(pending))
+        done = 0
+        for batch, rendered in zip(batches, self._rendered(batches), strict=True):
+            for item, result in zip(batch, rendered, strict=True):
+                item.post.apply_rendering(result)
+            done += len(batch)
+            self.context.progress("rendering posts", done, len(pending))
             self._insert(batch)
             for item in batch:
                 _let_go_of_text(item.post)
@@ -227,17 +236,15 @@ class PostWriter:
 
     # --- Rendering and writing ---
 
-    def _render(self, pending: list[_Pending], done: int, total: int) -> None:
-        posts = [item.post for item in pending]
+    def _rendered(self, batches: list[list[_Pending]]) -> Iterator[list[RenderedMarkdown]]:
+        posts = [item.post for batch in batches for item in batch]
         images = KnownImages(
             library_rows(_image_addresses(posts), self.context.media.new_library_files)
         )
-        self.context.progress("rendering posts", done, total)
-        for post, rendered in zip(
-            posts, render_all([post.body for post in posts], images), strict=True
-        ):
-            post.apply_rendering(rendered)
-        self.context.progress("rendering posts", done + len(posts), total)
+        # Each batch's bodies are listed when it is handed over, not all at once, so a body
+        # is let go of with its post once stored.
+        bodies = ([item.post.body for item in batch] for batch in batches)
+        return render_batches(bodies, images, total=len(posts))
 
     def _insert(self, pending: list[_Pending]) -> None:
         created = [item.post for item in pending if item.outcome == Outcome.CREATED]

@@ -8,14 +8,14 @@ handed over with the bodies.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from linernotes.content.highlighting import prepare_languages
 from linernotes.content.markdown import RenderedMarkdown, render_markdown
 from linernotes.content.media import LibraryImages, media_name
 from linernotes.content.media_models import MediaFile
-from linernotes.importers.parallel import map_on_every_core
+from linernotes.importers.parallel import map_batches_on_every_core
 
 
 class KnownImages:
@@ -50,7 +50,15 @@ def _render(images: KnownImages, body: str) -> RenderedMarkdown:
 _FENCE_INFO = re.compile(r"^ {0,3}(?:`{3,}|~{3,})[ \t]*([^\n`]*)$", re.MULTILINE)
 
 
-def render_all(bodies: Sequence[str], images: KnownImages) -> list[RenderedMarkdown]:
-    """Each body rendered, in order, on every core."""
-    prepare_languages({info for body in bodies for info in _FENCE_INFO.findall(body)})
-    return map_on_every_core(_render, bodies, images)
+def render_batches(
+    batches: Iterable[Sequence[str]], images: KnownImages, *, total: int
+) -> Iterator[list[RenderedMarkdown]]:
+    """Each batch of bodies rendered, in order, on every core; the next batch renders while
+    the caller stores this one. ``total``: how many bodies the batches hold."""
+
+    def with_languages_ready() -> Iterator[Sequence[str]]:
+        for batch in batches:
+            prepare_languages({info for body in batch for info in _FENCE_INFO.findall(body)})
+            yield batch
+
+    return map_batches_on_every_core(_render, with_languages_ready(), images, total=total)

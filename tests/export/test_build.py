@@ -121,6 +121,17 @@ def test_every_local_link_of_every_page_resolves(blog: list[Post], tmp_path: Pat
     assert missing == set()
 
 
+def test_static_files_are_the_themes_without_the_admins(blog: list[Post], tmp_path: Path) -> None:
+    root = tmp_path / "out"
+    build(root)
+    folders = {
+        path.relative_to(root / "static").parts[0]
+        for path in (root / "static").rglob("*")
+        if path.is_file() and path.parent != root / "static"
+    }
+    assert folders == {"linernotes", "newsletter", "search"}
+
+
 def test_redirects_are_written_for_static_hosts_and_nginx(blog: list[Post], tmp_path: Path) -> None:
     root = tmp_path / "out"
     build(root)

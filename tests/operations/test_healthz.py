@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,15 @@ def closed_redis() -> dict[str, str]:
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
     }
+
+
+def production_environment(var_dir: Path, **variables: str) -> dict[str, str]:
+    """The production settings as an operator starts them, with only ``variables`` set."""
+    return clean_environment(
+        DJANGO_SETTINGS_MODULE="linernotes.config.settings",
+        LINERNOTES_VAR_DIR=str(var_dir),
+        **variables,
+    )
 
 
 def test_all_checks_pass(client: Client) -> None:
@@ -157,9 +167,8 @@ def test_an_instance_that_was_never_migrated_answers_503_over_plain_http(
     tmp_path: Path,
 ) -> None:
     """The production settings, as an operator starts them, with HTTPS redirects on."""
-    env = clean_environment(
-        DJANGO_SETTINGS_MODULE="linernotes.config.settings",
-        LINERNOTES_VAR_DIR=str(tmp_path),
+    env = production_environment(
+        tmp_path,
         DATABASE_URL=f"sqlite:///{tmp_path / 'new.sqlite3'}",
         LINERNOTES_SSL_REDIRECT="true",
     )
@@ -182,9 +191,8 @@ def test_an_unreachable_database_fails_without_its_address_in_the_answer(
     tmp_path: Path,
 ) -> None:
     closed = free_port()
-    env = clean_environment(
-        DJANGO_SETTINGS_MODULE="linernotes.config.settings",
-        LINERNOTES_VAR_DIR=str(tmp_path),
+    env = production_environment(
+        tmp_path,
         DATABASE_URL=f"postgres://blog:s3cret-password@127.0.0.1:{closed}/blog",
     )
     script = """
@@ -209,3 +217,31 @@ print(json.dumps([[answer.status_code, answer.content.decode()] for answer in an
     assert result.stderr.count("Health check 'database' is failing (OperationalError)") == 1
     assert "s3cret" not in result.stderr
     assert "Service Unavailable" not in result.stderr
+
+
+def test_a_redis_that_stops_answering_fails_the_check_instead_of_hanging(
+    tmp_path: Path,
+) -> None:
+    """A server that takes the connection and never replies, as a hung Redis does."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        env = production_environment(
+            tmp_path,
+            REDIS_URL=f"redis://127.0.0.1:{port}/0",
+            LINERNOTES_REDIS_TIMEOUT="1",
+        )
+        script = """
+import django, json; django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.test import Client
+answer = Client(HTTP_HOST="127.0.0.1").get("/healthz")
+print(json.dumps([answer.status_code, json.loads(answer.content)]))
+"""
+        # Without a timeout the check waits for the reply for ever: the run would not end.
+        result = run_python(script, env=env, check=False, timeout=60)
+    assert result.returncode == 0, result.stderr
+    status, body = json.loads(result.stdout)
+    assert status == 503
+    assert body["failing"] == ["cache"]
+    assert "Health check 'cache' is failing (TimeoutError)" in result.stderr
