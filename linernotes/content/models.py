@@ -18,31 +18,16 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from linernotes.content.addresses import path_to, post_path
+from linernotes.content.choices import DATED_STATUSES, NOINDEX_HELP, Status
 from linernotes.content.markdown import RenderedMarkdown, render_markdown
 from linernotes.content.media import PixelLimitedImageField, media_image_size
 from linernotes.content.text import clean_title, prose_excerpt
-from linernotes.content.validators import validate_body_size, validate_page_slug
+from linernotes.content.validators import validate_body_size
+
+# The first migration names the page slug's validator by this module.
+from linernotes.content.validators import validate_page_slug as validate_page_slug
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB.")
-
-
-class Status(models.TextChoices):
-    """Where a post is on its way to readers. Only *published* posts whose time has come show."""
-
-    DRAFT = "draft", "Draft"
-    REVIEW = "review", "In review"
-    # Published for a later time: the worker publishes it when the time comes.
-    SCHEDULED = "scheduled", "Scheduled"
-    PUBLISHED = "published", "Published"
-
-
-class PageStatus(models.TextChoices):
-    DRAFT = Status.DRAFT.value, Status.DRAFT.label
-    PUBLISHED = Status.PUBLISHED.value, Status.PUBLISHED.label
-
-
-# Statuses that carry a publication time.
-DATED_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
 
 
 class CategoryQuerySet(models.QuerySet["Category"]):
@@ -168,12 +153,6 @@ class PostQuerySet(models.QuerySet["Post"]):
     def for_links(self) -> PostQuerySet:
         """Only what a link to a post needs: its title and the parts of its address."""
         return self.only("title", "slug", "published_at", "created_at")
-
-
-NOINDEX_HELP = (
-    "Asks search engines not to index the page and leaves it out of the sitemap. Readers, "
-    "feeds and the site's own search still see it."
-)
 
 
 class Post(models.Model):
@@ -377,48 +356,6 @@ class Byline(models.Model):
         return self.role or self.author.role
 
 
-class PageQuerySet(models.QuerySet["Page"]):
-    def published(self) -> PageQuerySet:
-        return self.filter(status=PageStatus.PUBLISHED)
-
-    def in_navigation(self) -> PageQuerySet:
-        return (
-            self.published().filter(show_in_navigation=True).order_by("navigation_order", "title")
-        )
-
-
-class Page(models.Model):
-    """A static page such as About or Open Source, at /<slug>/."""
-
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True, validators=[validate_page_slug])
-    body = models.TextField(blank=True, help_text="Markdown.", validators=[validate_body_size])
-    body_html = models.TextField(editable=False, default="")
-    status = models.CharField(max_length=10, choices=PageStatus.choices, default=PageStatus.DRAFT)
-    show_in_navigation = models.BooleanField(default=True)
-    navigation_order = models.PositiveIntegerField(default=0)
-    noindex = models.BooleanField("hide from search engines", default=False, help_text=NOINDEX_HELP)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PageQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["navigation_order", "title"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.title = clean_title(self.title)
-        self.render()
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return path_to("site:page", self.slug)
-
-    def render(self) -> None:
-        self.body_html = render_markdown(self.body, image_size=media_image_size).html
-
-
 from linernotes.content.media_models import MediaFile as MediaFile  # noqa: E402
+from linernotes.content.page_models import Page as Page  # noqa: E402
 from linernotes.content.revision_models import Revision as Revision  # noqa: E402

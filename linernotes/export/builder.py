@@ -23,15 +23,14 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from linernotes.export import headers, redirects
 from linernotes.export.files import (
     digest_of,
     is_safe_relative,
     mirror,
     remove_output,
-    write_atomically,
     write_output,
 )
+from linernotes.export.host_files import write_host_files
 from linernotes.export.manifest import (
     MANIFEST,
     Entry,
@@ -230,7 +229,7 @@ class Build:
         self._render([job for job in jobs if not job.target.indexed], old, new, report, "pages")
         lap("render")
         built = {target.address for target in targets if target.address in new.entries}
-        self._write_host_files(built, old, new, report)
+        report.redirects = write_host_files(self.root, self.base_url, built, old, new)
         self._remove_stale(old, new, report)
         self._copy_files(old, new, report)
         new.save(self.root)
@@ -340,36 +339,6 @@ class Build:
         ):
             for outcomes in pool.imap_unordered(_render_chunk, _chunks(jobs)):
                 yield from outcomes
-
-    def _write_host_files(
-        self, built: set[str], old: Manifest, new: Manifest, report: BuildReport
-    ) -> None:
-        found = redirects.site_redirects(built)
-        folders = {str(Path(entry.file).parent) for entry in new.entries.values()}
-        for item in found:
-            name = redirects.refresh_file(item)
-            # /feed cannot be a file beside the folder feed/: _redirects and nginx answer it.
-            if name is None or not is_safe_relative(name) or name in folders:
-                continue
-            page = redirects.refresh_page(item.new)
-            entry = Entry(name, digest_of(page), [])
-            known = old.entries.get(item.old)
-            if known is None or known.digest != entry.digest or not (self.root / name).exists():
-                write_output(self.root, name, page)
-            new.entries[item.old] = entry
-        report.redirects = len(found)
-        rewrites = [
-            (address, "/" + entry.file)
-            for address, entry in new.entries.items()
-            if address.endswith("/") and not entry.file.endswith(".html")
-        ]
-        write_atomically(
-            self.root / "_redirects", redirects.netlify_rules(found, sorted(rewrites)).encode()
-        )
-        write_atomically(self.root / "nginx-redirects.conf", redirects.nginx_maps(found).encode())
-        sent = headers.security_headers(PageRenderer(self.base_url), reverse("seo:robots"))
-        write_atomically(self.root / "_headers", headers.netlify_headers(sent).encode())
-        write_atomically(self.root / "nginx-headers.conf", headers.nginx_headers(sent).encode())
 
     def _remove_gone_posts(
         self, targets: list[Target], old: Manifest, report: BuildReport

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from linernotes.content.models import Page, PageStatus, Post, Status
+from linernotes.content.choices import PageStatus
+from linernotes.content.models import Page, Post, Status
 from linernotes.content.services import unpublish_post
 from linernotes.importers.content_records import Conflict, FileRecorder, Known, MatchedFiles
 from linernotes.importers.content_scan import (

@@ -19,7 +19,8 @@ from django.db.models import Q, QuerySet
 from django.utils.text import slugify
 
 from linernotes.console import Progress
-from linernotes.content.models import Author, Category, CategoryAlias, Page, PageStatus
+from linernotes.content.choices import PageStatus
+from linernotes.content.models import Author, Category, CategoryAlias, Page
 from linernotes.importers.context import ImportContext
 from linernotes.importers.fields import body_with_media, checked_url, digest, free_page_slug
 from linernotes.importers.models import ImportedItem, ItemKind
