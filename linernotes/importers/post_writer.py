@@ -36,6 +36,7 @@ from linernotes.importers.report import Outcome
 
 BATCH = 500
 # Posts rendered and written together; each batch's text is let go of once it is stored.
+# Small enough that even a thousand posts make batches whose writing hides behind rendering.
 RENDER_BATCH = 250
 # The long text of a stored post, which nothing after its insert reads.
 LONG_TEXT = ("body", "body_html", "body_text", "auto_excerpt")
