@@ -19,8 +19,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site_url": settings.LINERNOTES_SITE_URL,
         "date_format": settings.LINERNOTES_DATE_FORMAT,
         "current_year": timezone.localdate().year,
-        # Lazy so responses that never draw the navigation (fragments, images) skip the query.
-        "navigation_pages": SimpleLazyObject(lambda: list(Page.objects.in_navigation())),
+        # Lazy so responses that never draw the navigation (fragments, images) skip the query;
+        # a link needs the title and the address, not the page's body.
+        "navigation_pages": SimpleLazyObject(
+            lambda: list(Page.objects.in_navigation().only("title", "slug"))
+        ),
         # While the site is exported as static files, templates swap what needs a server
         # (query strings, the search API, posted forms) for what a file host can serve.
         "static_export": settings.LINERNOTES_STATIC_EXPORT,

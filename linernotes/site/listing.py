@@ -73,8 +73,8 @@ class _Cards:
     index without reading a single post, and then only the page's own posts are loaded.
     """
 
-    def __init__(self, posts: PostQuerySet) -> None:
-        self.posts = posts
+    def __init__(self, posts: PostQuerySet, *, with_details: bool) -> None:
+        self.posts, self.with_details = posts, with_details
 
     def count(self) -> int:
         return self.posts.count()
@@ -84,7 +84,9 @@ class _Cards:
         # Looked up by id alone: repeating the list's filters here would have the database
         # walk the whole listing again to apply them.
         ordering = list(self.posts.query.order_by or Post._meta.ordering or [])
-        return load_cards(Post.objects.filter(pk__in=ids).order_by(*ordering))
+        return load_cards(
+            Post.objects.filter(pk__in=ids).order_by(*ordering), with_details=self.with_details
+        )
 
 
 class _Fetched:
@@ -103,21 +105,29 @@ class _Fetched:
 
 
 def paginate(
-    posts: PostQuerySet, number: int, page_url: PageUrl, *, counted: bool = True
+    posts: PostQuerySet,
+    number: int,
+    page_url: PageUrl,
+    *,
+    counted: bool = True,
+    with_details: bool = True,
 ) -> Listing:
     """Page ``number`` of ``posts``; a page past the end, or page 0, is a 404.
 
     An uncounted list (one that shows no page numbers or total) fetches one card more than a
-    page to know whether there is a next page, and never counts the posts.
+    page to know whether there is a next page, and never counts the posts. Cards come
+    without their details when the caller adds them (``cards.add_details``) with others'.
     """
     size = settings.LINERNOTES_PAGE_SIZE
     if number < 1:
         raise Http404("No such page.")
     if counted:
-        cards: Any = _Cards(posts)  # a Paginator needs only count() and slicing
+        # A Paginator needs only count() and slicing.
+        cards: Any = _Cards(posts, with_details=with_details)
     else:
         offset = (number - 1) * size
-        cards = _Fetched(_Cards(posts)[offset : offset + size + 1], offset)
+        fetched = _Cards(posts, with_details=with_details)[offset : offset + size + 1]
+        cards = _Fetched(fetched, offset)
     paginator = Paginator(cards, size)
     if number > 1 and number > paginator.num_pages:
         raise Http404("No such page.")

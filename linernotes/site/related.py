@@ -19,7 +19,7 @@ RELATED_POSTS = 3
 
 
 def related_posts(published: PostQuerySet, post: Post, count: int) -> list[Post]:
-    """Up to ``count`` cards: most shared categories first, then the newest."""
+    """Up to ``count`` compact cards: most shared categories first, then the newest."""
     category_ids = [category.pk for category in post.categories.all()]
     if not category_ids:
         return []
@@ -38,5 +38,7 @@ def related_posts(published: PostQuerySet, post: Post, count: int) -> list[Post]
     ranked = sorted(shared, key=lambda pk: (-shared[pk], -published_at[pk].timestamp(), -pk))
     chosen = ranked[:count]
     # By id alone: the filters of ``published`` again would walk the whole listing index.
-    cards = {card.pk: card for card in load_cards(Post.objects.filter(pk__in=chosen))}
+    cards = {
+        card.pk: card for card in load_cards(Post.objects.filter(pk__in=chosen), with_details=False)
+    }
     return [cards[pk] for pk in chosen if pk in cards]

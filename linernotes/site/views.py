@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from linernotes.content.cards import load_cards
+from linernotes.content.cards import add_details, load_cards
 from linernotes.content.models import Author, Category, CategoryAlias, Page, Post, PostQuerySet
 from linernotes.site import previews
 from linernotes.site.listing import is_explicit_first_page, numbered_urls, paginate
@@ -49,24 +49,32 @@ def home(request: HttpRequest, page: int = 1) -> HttpResponse:
         alias = get_object_or_404(CategoryAlias.objects.select_related("category"), slug=slug)
         return redirect(_home_url(page, alias.category.slug), permanent=True)
     published = Post.objects.published()
-    # The featured post leads the first page and is left out of the grid. While a filter is
-    # on it is hidden, not dropped, so switching back to "All categories" in place shows it.
-    featured = _featured_post(published)
+    # The featured post leads the first page and is left out of the grid on every page. While
+    # a filter is on it is hidden, not dropped, so switching back to "All categories" in place
+    # shows it. Later pages need only its id.
+    featured_id = _featured_id(published)
+    featured = _bare_card(featured_id) if page == 1 else None
     if active is not None:
         posts = published.filter(categories=active)
     else:
-        posts = published.exclude(pk=featured.pk) if featured else published
+        posts = published.exclude(pk=featured_id) if featured_id else published
     # The home page shows no page numbers, so it never counts the posts.
     listing = paginate(
-        posts, page, lambda n: _home_url(n, active.slug if active else ""), counted=False
+        posts,
+        page,
+        lambda n: _home_url(n, active.slug if active else ""),
+        counted=False,
+        with_details=False,
     )
+    # One set of look-ups for the featured post's categories and the grid's.
+    add_details([*listing.posts, *([featured] if featured else [])])
     return _cards_response(
         request,
         "linernotes/home.html",
         {
-            "featured": featured if page == 1 else None,
+            "featured": featured,
             # Without a visible featured image, the first card is the page's largest paint.
-            "featured_shown": page == 1 and featured is not None and active is None,
+            "featured_shown": featured is not None and active is None,
             "listing": listing,
             "categories": categories,
             "active_category": active,
@@ -84,11 +92,14 @@ def home(request: HttpRequest, page: int = 1) -> HttpResponse:
     )
 
 
-def _featured_post(published: PostQuerySet) -> Post | None:
+def _featured_id(published: PostQuerySet) -> int | None:
     """The newest featured post, else the newest post (each an indexed look-up)."""
     ids = published.values_list("pk", flat=True)
-    chosen = ids.filter(featured=True).first() or ids.first()
-    cards = load_cards(Post.objects.filter(pk=chosen)) if chosen else []
+    return ids.filter(featured=True).first() or ids.first()
+
+
+def _bare_card(post_id: int | None) -> Post | None:
+    cards = load_cards(Post.objects.filter(pk=post_id), with_details=False) if post_id else []
     return cards[0] if cards else None
 
 

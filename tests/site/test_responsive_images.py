@@ -18,7 +18,7 @@ from tests.site.helpers import parse
 
 pytestmark = pytest.mark.django_db
 
-HOME_QUERIES = 12  # as pinned in test_home.py
+HOME_QUERIES = 9  # as pinned in test_home.py
 
 
 def hero_post(**fields: Any) -> Post:
