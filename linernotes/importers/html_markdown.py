@@ -17,6 +17,7 @@ from markdownify import MarkdownConverter
 from mdit_py_plugins.anchors.index import slugify
 
 from linernotes.importers import embeds
+from linernotes.importers.html_footnotes import mark_footnotes
 
 
 @dataclass
@@ -56,7 +57,6 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9_][\w:.-]{0,200}")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _BACKTICK_RUN = re.compile(r"`+")
-_BACKLINK_TEXT = frozenset({"↩", "↩︎", "↑", "^", "[return]"})
 
 
 # markdownify's walking methods, which its type stubs leave out.
@@ -344,45 +344,6 @@ class _Converter(MarkdownConverter):
         return "\n\n" + text + "\n\n"
 
 
-def _mark_footnotes(soup: BeautifulSoup) -> None:
-    """Turn reference/note pairs that point at each other into footnote markers."""
-    refs: dict[str, list[Tag]] = {}
-    for sup in soup.find_all("sup"):
-        link = sup.find("a", href=True)
-        href = str(link.get("href")) if isinstance(link, Tag) else ""
-        if href.startswith("#") and len(href) > 1:
-            refs.setdefault(href[1:], []).append(sup)
-    if not refs:
-        return
-    for notes in soup.find_all("ol"):
-        items = notes.find_all("li", recursive=False)
-        if not items or not all(str(item.get("id") or "") in refs for item in items):
-            continue
-        for number, item in enumerate(items, 1):
-            for sup in refs.pop(str(item.get("id"))):
-                link = sup.find("a")
-                ref_ids = {str(sup.get("id") or ""), str(link.get("id") or "") if link else ""}
-                marker = soup.new_tag("footnote-ref", attrs={"data-label": str(number)})
-                sup.replace_with(marker)
-                _remove_backlinks(item, ref_ids - {""})
-            item.name = "footnote-def"
-            item["data-label"] = str(number)
-        notes.name = "footnote-list"
-        # The Markdown footnotes come with their own rule above them.
-        wrapper = notes.parent
-        if isinstance(wrapper, Tag) and "footnotes" in _classes(wrapper):
-            for rule in wrapper.find_all("hr", recursive=False):
-                rule.decompose()
-
-
-def _remove_backlinks(item: Tag, ref_ids: set[str]) -> None:
-    for link in item.find_all("a", href=True):
-        href = str(link.get("href"))
-        text = link.get_text().strip()
-        if href.startswith("#") and (href[1:] in ref_ids or text in _BACKLINK_TEXT):
-            link.decompose()
-
-
 def _ends_with_hard_break(line: str) -> bool:
     stripped = line.rstrip()
     return (len(stripped) - len(stripped.rstrip("\\"))) % 2 == 1
@@ -419,7 +380,7 @@ def html_to_markdown(html: str) -> Converted:
     if not html.strip():
         return result
     soup = BeautifulSoup(html, "lxml")
-    _mark_footnotes(soup)
+    mark_footnotes(soup)
     result.markdown = normalise(_Converter(result).process_tag(soup, set()))
     return result
 
