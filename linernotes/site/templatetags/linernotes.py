@@ -111,8 +111,13 @@ def post_card(
     return SafeString("".join(parts))
 
 
-def _linked_bylines(post: Post) -> str:
+@register.simple_tag
+def linked_bylines(post: Post) -> SafeString:
     """``A; B and C``: each author linked, with their role on this post."""
+    return SafeString(_linked_bylines(post))
+
+
+def _linked_bylines(post: Post) -> str:
     names = []
     for byline in post.credits:
         role = byline.display_role
